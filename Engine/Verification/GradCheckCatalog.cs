@@ -1,0 +1,10 @@
+namespace RnnEngine.Engine.Verification;
+
+/// <summary>Every finite-difference check of the engine's ops and layers, in the order `rnnengine gradcheck` prints them.</summary>
+public static class GradCheckCatalog
+{
+    public static IReadOnlyList<GradCheck> Engine() =>
+    [
+        new GemmCheck(false, false), new GemmCheck(false, true), new GemmCheck(true, false), new GemmCheck(true, true),
+    ];
+}

@@ -1,0 +1,41 @@
+namespace RnnEngine.Engine.Verification;
+
+/// <summary>
+/// Every tolerance the tests and `rnnengine gradcheck` use, in one table. A float32 result x passes against a float64
+/// reference r when |x - r| &lt;= Abs + Rel * |r|.
+/// </summary>
+public static class Tolerances
+{
+    public readonly record struct Tol(double Abs, double Rel)
+    {
+        public bool Accepts(double value, double reference) =>
+            Math.Abs(value - reference) <= Abs + Rel * Math.Abs(reference) && double.IsFinite(value);
+    }
+
+    /// <summary>Pointwise ops (activations, add, mul, bias, dropout) against the float64 reference.</summary>
+    public static readonly Tol Pointwise = new(1e-6, 1e-5);
+
+    /// <summary>Transcendental pointwise ops (exp-based) against float64: float32 exp/tanh rounding.</summary>
+    public static readonly Tol Transcendental = new(2e-6, 2e-5);
+
+    /// <summary>Reductions, softmax and losses: float32 summation order.</summary>
+    public static readonly Tol Reduction = new(1e-5, 1e-4);
+
+    /// <summary>GEMM per element, scaled by sqrt(K) through the check's own inputs in [-1, 1].</summary>
+    public static readonly Tol Gemm = new(1e-4, 1e-4);
+
+    /// <summary>Optimizer updates after a few steps.</summary>
+    public static readonly Tol Optimizer = new(1e-6, 1e-5);
+
+    /// <summary>Forward output of a finite-difference check (float32 backend against the float64 reference).</summary>
+    public static readonly Tol CheckForward = new(1e-4, 1e-4);
+
+    /// <summary>Analytic float32 gradient against float64 central differences.</summary>
+    public static readonly Tol CheckGradient = new(2e-4, 2e-3);
+
+    /// <summary>Recurrent layers through several steps: float32 error grows with T.</summary>
+    public static readonly Tol RecurrentGradient = new(5e-4, 5e-3);
+
+    /// <summary>Central-difference step for the float64 reference.</summary>
+    public const double FiniteDifferenceStep = 1e-6;
+}
