@@ -9,5 +9,7 @@ public static class GradCheckCatalog
         new AddCheck(), new MulCheck(), new BiasAddCheck(), new ColumnSumCheck(),
         new ActivationCheck(ActivationKind.Sigmoid), new ActivationCheck(ActivationKind.Tanh),
         new ActivationCheck(ActivationKind.Relu), new ActivationCheck(ActivationKind.LeakyRelu),
+        new ReduceRowsCheck(ReductionKind.Sum), new ReduceRowsCheck(ReductionKind.Mean), new ReduceRowsCheck(ReductionKind.Max),
+        new SoftmaxCheck(), new LossCheck(LossKind.Squared), new LossCheck(LossKind.Absolute),
     ];
 }
