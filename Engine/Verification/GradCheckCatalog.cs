@@ -11,5 +11,6 @@ public static class GradCheckCatalog
         new ActivationCheck(ActivationKind.Relu), new ActivationCheck(ActivationKind.LeakyRelu),
         new ReduceRowsCheck(ReductionKind.Sum), new ReduceRowsCheck(ReductionKind.Mean), new ReduceRowsCheck(ReductionKind.Max),
         new SoftmaxCheck(), new LossCheck(LossKind.Squared), new LossCheck(LossKind.Absolute),
+        new DropoutCheck(),
     ];
 }
