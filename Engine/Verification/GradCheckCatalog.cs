@@ -6,5 +6,11 @@ public static class GradCheckCatalog
     public static IReadOnlyList<GradCheck> Engine() =>
     [
         new GemmCheck(false, false), new GemmCheck(false, true), new GemmCheck(true, false), new GemmCheck(true, true),
+        new AddCheck(), new MulCheck(), new BiasAddCheck(), new ColumnSumCheck(),
+        new ActivationCheck(ActivationKind.Sigmoid), new ActivationCheck(ActivationKind.Tanh),
+        new ActivationCheck(ActivationKind.Relu), new ActivationCheck(ActivationKind.LeakyRelu),
+        new ReduceRowsCheck(ReductionKind.Sum), new ReduceRowsCheck(ReductionKind.Mean), new ReduceRowsCheck(ReductionKind.Max),
+        new SoftmaxCheck(), new LossCheck(LossKind.Squared), new LossCheck(LossKind.Absolute),
+        new DropoutCheck(),
     ];
 }
