@@ -72,11 +72,10 @@ public class GemmCpuPathTests
     }
 
     [Theory]
-    [InlineData(2, 8, 32, true, 1, 2)]    // LSTM step: N has the tiles, A is the smaller operand -> split N
-    [InlineData(2, 32, 1, false, 2, 1)]   // tall and thin -> split M
-    [InlineData(2, 1, 1, true, 1, 1)]     // one tile: nothing to split
-    [InlineData(4, 3, 8, true, 1, 4)]
-    [InlineData(4, 8, 8, true, 1, 4)]    // equal cost everywhere: split N, re-packing the smaller A
-    public void SplitGridBalancesTiles(int parts, int mTiles, int nTiles, bool aSmaller, int tm, int tn) =>
-        Assert.Equal((tm, tn), CpuBackend.SplitGrid(parts, mTiles, nTiles, aSmaller));
+    [InlineData(2, 8, 32, 256, 1, 8)]      // LSTM step 64x1024x256: split N finely, A is cheap to re-pack
+    [InlineData(2, 128, 32, 1024, 4, 2)]   // 1024^3: both ways, so neither operand is re-packed 8 times
+    [InlineData(2, 64, 1, 256, 4, 1)]      // tall and thin: split M
+    [InlineData(2, 1, 1, 64, 1, 1)]        // one tile: nothing to split
+    public void SplitGridBalancesWork(int threads, int mTiles, int nTiles, int k, int tm, int tn) =>
+        Assert.Equal((tm, tn), CpuBackend.SplitGrid(threads, mTiles, nTiles, 8, 32, k));
 }
