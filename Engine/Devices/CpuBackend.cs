@@ -12,7 +12,12 @@ public sealed partial class CpuBackend : Backend
     public CpuBackend(int threads = 0)
     {
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
+        pool = new WorkerPool(Threads);
+        forAdapter = new ForAdapter();
     }
+
+    private readonly WorkerPool pool;
+    private readonly ForAdapter forAdapter;
 
     public override string Name => "cpu";
 
@@ -34,7 +39,11 @@ public sealed partial class CpuBackend : Backend
 
     internal override void Download(Tensor source, Span<float> destination) => source.Span.CopyTo(destination);
 
-    public override void Dispose() { }
+    public override void Dispose()
+    {
+        pool.Dispose();
+        FreeGemmScratch();
+    }
 
     /// <summary>Runs body(i) for i in [0, count) on up to <see cref="Threads"/> threads.</summary>
     internal void ParallelFor(int count, Action<int> body)
@@ -44,6 +53,43 @@ public sealed partial class CpuBackend : Backend
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Threads }, body);
+        // A few contiguous chunks per thread: balance under a noisy neighbour without a claim per index.
+        int parts = Math.Min(count, Threads * 4);
+        if (!forAdapter.TryEnter(body, count, parts))
+        {
+            for (int i = 0; i < count; i++) body(i);  // nested or concurrent call: the pool is taken
+            return;
+        }
+        try { pool.Run(forAdapter, parts); }
+        finally { forAdapter.Exit(); }
+    }
+
+    /// <summary>Runs work.Execute(part) for part in [0, parts) on the worker pool.</summary>
+    internal void RunParallel(IParallelWork work, int parts) => pool.Run(work, parts);
+
+    /// <summary>Presents ParallelFor's body as pool work: part p runs a contiguous range of indices.</summary>
+    private sealed class ForAdapter : IParallelWork
+    {
+        private Action<int>? body;
+        private int count, parts, inUse;
+
+        public bool TryEnter(Action<int> b, int c, int p)
+        {
+            if (Interlocked.CompareExchange(ref inUse, 1, 0) != 0) return false;
+            body = b; count = c; parts = p;
+            return true;
+        }
+
+        public void Exit()
+        {
+            body = null;
+            Volatile.Write(ref inUse, 0);
+        }
+
+        public void Execute(int part)
+        {
+            int start = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts);
+            for (int i = start; i < end; i++) body!(i);
+        }
     }
 }
