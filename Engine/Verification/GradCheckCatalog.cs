@@ -7,5 +7,7 @@ public static class GradCheckCatalog
     [
         new GemmCheck(false, false), new GemmCheck(false, true), new GemmCheck(true, false), new GemmCheck(true, true),
         new LstmCellCheck(peephole: false), new LstmCellCheck(peephole: true),
+        new LstmCheck("lstm", layers: 1, peephole: false), new LstmCheck("lstm-peephole", layers: 1, peephole: true),
+        new LstmCheck("lstm-2layer", layers: 2, peephole: false),
     ];
 }
