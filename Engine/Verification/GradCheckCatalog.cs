@@ -6,6 +6,11 @@ public static class GradCheckCatalog
     public static IReadOnlyList<GradCheck> Engine() =>
     [
         new GemmCheck(false, false), new GemmCheck(false, true), new GemmCheck(true, false), new GemmCheck(true, true),
+        new AddCheck(), new MulCheck(), new BiasAddCheck(), new ColumnSumCheck(),
+        new ActivationCheck(ActivationKind.Sigmoid), new ActivationCheck(ActivationKind.Tanh),
+        new ActivationCheck(ActivationKind.Relu), new ActivationCheck(ActivationKind.LeakyRelu),
+        new ReduceRowsCheck(ReductionKind.Sum), new ReduceRowsCheck(ReductionKind.Mean), new ReduceRowsCheck(ReductionKind.Max),
+        new SoftmaxCheck(), new LossCheck(LossKind.Squared), new LossCheck(LossKind.Absolute),
         new LstmCellCheck(peephole: false), new LstmCellCheck(peephole: true),
         new LstmCheck("lstm", layers: 1, peephole: false), new LstmCheck("lstm-peephole", layers: 1, peephole: true),
         new LstmCheck("lstm-2layer", layers: 2, peephole: false),
