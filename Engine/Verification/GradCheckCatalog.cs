@@ -6,6 +6,9 @@ public static class GradCheckCatalog
     public static IReadOnlyList<GradCheck> Engine() =>
     [
         new GemmCheck(false, false), new GemmCheck(false, true), new GemmCheck(true, false), new GemmCheck(true, true),
+        new AddCheck(), new MulCheck(), new BiasAddCheck(), new ColumnSumCheck(),
+        new ActivationCheck(ActivationKind.Sigmoid), new ActivationCheck(ActivationKind.Tanh),
+        new ActivationCheck(ActivationKind.Relu), new ActivationCheck(ActivationKind.LeakyRelu),
         new GruCheck(1), new GruCheck(2),
         new AttentionCheck(),
     ];

@@ -58,14 +58,13 @@ public sealed class BahdanauAttention : IDisposable
             buf = new Buffers(device, t, b, maxSteps, ValueSize, QuerySize, Units);
         }
         var s = buf;
-        DeviceMemory.Copy(encoder, s.Encoder);
+        device.Copy(encoder, s.Encoder);
         s.HasMask = mask is not null;
-        if (mask is not null) DeviceMemory.Copy(mask, s.Mask);
-        // keys = 1 b1^T + H W1^T: the bias enters as a rank-1 GEMM, then the projection accumulates onto it.
-        device.Gemm(true, false, 1f, s.Ones, bKey.Value.Reshape(1, Units), 0f, s.Keys);
-        device.Gemm(false, true, 1f, s.Encoder, wKey.Value, 1f, s.Keys);
-        DeviceMemory.Clear(s.DKeys);
-        DeviceMemory.Clear(s.DValues);
+        if (mask is not null) device.Copy(mask, s.Mask);
+        device.Gemm(false, true, 1f, s.Encoder, wKey.Value, 0f, s.Keys);
+        device.AddBias(s.Keys, bKey.Value, s.Keys);
+        device.Fill(s.DKeys, 0f);
+        device.Fill(s.DValues, 0f);
     }
 
     /// <summary>Decoder step `step`: query [B, Q] -> context [B, H]; weights [T, B] receives the attention weights if given.</summary>
@@ -75,11 +74,11 @@ public sealed class BahdanauAttention : IDisposable
         Check("query", query, [s.B, QuerySize]);
         Check("context", context, [s.B, ValueSize]);
         if (weights is not null) Check("weights", weights, [s.T, s.B]);
-        DeviceMemory.Copy(query, s.QueryAt[step]);
+        device.Copy(query, s.QueryAt[step]);
         device.Gemm(false, true, 1f, query, wQuery.Value, 0f, s.QAt[step]);
         device.AdditiveAttentionForward(s.Keys, s.QAt[step], v.Value, s.HasMask ? s.Mask : null, s.Encoder, s.TanhAt[step],
             s.AlphaAt[step], context);
-        if (weights is not null) DeviceMemory.Copy(s.AlphaAt[step], weights);
+        if (weights is not null) device.Copy(s.AlphaAt[step], weights);
     }
 
     /// <summary>
@@ -104,14 +103,14 @@ public sealed class BahdanauAttention : IDisposable
         var s = buf ?? throw new InvalidOperationException("attention: BackwardEncoder before SetEncoder");
         if (dEncoder is not null) Check("dEncoder", dEncoder, [s.T, s.B, ValueSize]);
         device.Gemm(true, false, 1f, s.DKeys, s.Encoder, 1f, wKey.Grad);
-        device.Gemm(false, false, 1f, s.Ones, s.DKeys, 1f, bKey.Grad);
+        device.ColumnSum(s.DKeys, bKey.Grad, accumulate: true);
         if (dEncoder is not null)
         {
-            DeviceMemory.Copy(s.DValues, dEncoder);
+            device.Copy(s.DValues, dEncoder);
             device.Gemm(false, false, 1f, s.DKeys, wKey.Value, 1f, dEncoder);
         }
-        DeviceMemory.Clear(s.DKeys);
-        DeviceMemory.Clear(s.DValues);
+        device.Fill(s.DKeys, 0f);
+        device.Fill(s.DValues, 0f);
     }
 
     private Buffers Ready(int step)
@@ -139,7 +138,7 @@ public sealed class BahdanauAttention : IDisposable
     {
         public readonly int T, B, S;
         public bool HasMask;
-        public readonly Tensor Encoder, Mask, Keys, Ones, Query, Q, Tanh, Alpha, DScores, DScoresRow, Dq, DKeys, DValues;
+        public readonly Tensor Encoder, Mask, Keys, Query, Q, Tanh, Alpha, DScores, DScoresRow, Dq, DKeys, DValues;
         public readonly Tensor[] QueryAt, QAt, TanhAt, AlphaAt;
         private readonly List<Tensor> owned = new();
 
@@ -149,8 +148,6 @@ public sealed class BahdanauAttention : IDisposable
             Encoder = Own(d.Zeros(t, b, h));
             Mask = Own(d.Zeros(t, b));
             Keys = Own(d.Zeros(t, b, a));
-            Ones = Own(d.Zeros(1, t * b));
-            Ones.CopyFrom(Enumerable.Repeat(1f, t * b).ToArray());
             Query = Own(d.Zeros(steps, b, q));
             Q = Own(d.Zeros(steps, b, a));
             Tanh = Own(d.Zeros(steps, t, b, a));

@@ -71,21 +71,21 @@ public sealed class Gru : IDisposable
             throw new NotSupportedException("gru: dropout between layers needs the Dropout op (branch ops), not merged yet");
         var s = Prepare(t, b);
 
-        DeviceMemory.Copy(x, s.X);
+        device.Copy(x, s.X);
         for (int l = 0; l < L; l++)
         {
             Tensor input = l == 0 ? s.X : s.Out[l - 1];
             device.Gemm(false, true, 1f, input, wih[l].Value, 0f, s.Gx[l]);
-            if (h0 is null) DeviceMemory.Clear(s.HsAt[l][0]);
-            else DeviceMemory.Copy(h0.At(l), s.HsAt[l][0]);
+            if (h0 is null) device.Fill(s.HsAt[l][0], 0f);
+            else device.Copy(h0.At(l), s.HsAt[l][0]);
             for (int i = 0; i < t; i++)
             {
                 device.Gemm(false, true, 1f, s.HsAt[l][i], whh[l].Value, 0f, s.Gh);
                 device.GruCellForward(s.GxAt[l][i], s.Gh, bih[l].Value, bhh[l].Value, s.HsAt[l][i], s.HsAt[l][i + 1], s.GatesAt[l][i]);
             }
-            if (hN is not null) DeviceMemory.Copy(s.HsAt[l][t], hN.At(l));
+            if (hN is not null) device.Copy(s.HsAt[l][t], hN.At(l));
         }
-        DeviceMemory.Copy(s.Out[L - 1], y);
+        device.Copy(s.Out[L - 1], y);
         forwardDone = true;
 
         void RequireShape(string what, Tensor tensor, int[] expected)
@@ -111,11 +111,11 @@ public sealed class Gru : IDisposable
         if (dx is not null) Check("dx", dx, [t, b, InputSize]);
         if (dh0 is not null) Check("dh0", dh0, [L, b, h]);
 
-        DeviceMemory.Copy(dy, s.DY[L - 1]);
+        device.Copy(dy, s.DY[L - 1]);
         for (int l = L - 1; l >= 0; l--)
         {
-            if (dhN is null) DeviceMemory.Clear(s.Dh);
-            else DeviceMemory.Copy(dhN.At(l), s.Dh);
+            if (dhN is null) device.Fill(s.Dh, 0f);
+            else device.Copy(dhN.At(l), s.Dh);
             for (int i = t - 1; i >= 0; i--)
             {
                 // gx's buffer is no longer needed, so it receives dgx.
@@ -125,12 +125,11 @@ public sealed class Gru : IDisposable
             Tensor input = l == 0 ? s.X : s.Out[l - 1];
             device.Gemm(true, false, 1f, s.Gx[l], input, 1f, wih[l].Grad);
             device.Gemm(true, false, 1f, s.Dgh[l], s.HPrev[l], 1f, whh[l].Grad);
-            // Bias gradients are column sums over all T*B rows: a [1, T*B] ones row times the gate gradients.
-            device.Gemm(false, false, 1f, s.Ones, s.Gx[l], 1f, bih[l].Grad);
-            device.Gemm(false, false, 1f, s.Ones, s.Dgh[l], 1f, bhh[l].Grad);
+            device.ColumnSum(s.Gx[l], bih[l].Grad, accumulate: true);
+            device.ColumnSum(s.Dgh[l], bhh[l].Grad, accumulate: true);
             if (l > 0) device.Gemm(false, false, 1f, s.Gx[l], wih[l].Value, 0f, s.DY[l - 1]);
             else if (dx is not null) device.Gemm(false, false, 1f, s.Gx[l], wih[l].Value, 0f, dx);
-            if (dh0 is not null) DeviceMemory.Copy(s.Dh, dh0.At(l));
+            if (dh0 is not null) device.Copy(s.Dh, dh0.At(l));
         }
         // The forward's gx buffers now hold gradients: a second Backward without a new Forward would be wrong.
         forwardDone = false;
@@ -164,9 +163,9 @@ public sealed class Gru : IDisposable
             device.Gemm(false, true, 1f, input, wih[l].Value, 0f, step.Gx);
             device.Gemm(false, true, 1f, step.HAt![l], whh[l].Value, 0f, step.Gh);
             device.GruCellForward(step.Gx, step.Gh, bih[l].Value, bhh[l].Value, step.HAt[l], step.HNew, step.Gates);
-            DeviceMemory.Copy(step.HNew, step.HAt[l]);
+            device.Copy(step.HNew, step.HAt[l]);
         }
-        DeviceMemory.Copy(step.HAt![L - 1], y);
+        device.Copy(step.HAt![L - 1], y);
     }
 
     private Buffers Prepare(int t, int b)
@@ -188,7 +187,7 @@ public sealed class Gru : IDisposable
     private sealed class Buffers : IDisposable
     {
         public readonly int T, B;
-        public readonly Tensor X, Gh, Dh, Ones;
+        public readonly Tensor X, Gh, Dh;
         public readonly Tensor[] Gx, Hs, Gates, Dgh, DY, Out, HPrev;
         public readonly Tensor[][] GxAt, HsAt, GatesAt, DghAt, DYAt;
         private readonly List<Tensor> owned = new();
@@ -199,8 +198,6 @@ public sealed class Gru : IDisposable
             X = Own(d.Zeros(t, b, f));
             Gh = Own(d.Zeros(b, 3 * h));
             Dh = Own(d.Zeros(b, h));
-            Ones = Own(d.Zeros(t * b));
-            Ones.CopyFrom(Enumerable.Repeat(1f, t * b).ToArray());
             Gx = new Tensor[layers]; Hs = new Tensor[layers]; Gates = new Tensor[layers]; Dgh = new Tensor[layers];
             DY = new Tensor[layers]; Out = new Tensor[layers]; HPrev = new Tensor[layers];
             GxAt = new Tensor[layers][]; HsAt = new Tensor[layers][]; GatesAt = new Tensor[layers][]; DghAt = new Tensor[layers][];
