@@ -11,5 +11,6 @@ public static class GradCheckCatalog
         new ActivationCheck(ActivationKind.Relu), new ActivationCheck(ActivationKind.LeakyRelu),
         new GruCheck(1), new GruCheck(2),
         new AttentionCheck(),
+        new LinearCheck(),
     ];
 }
