@@ -12,5 +12,6 @@ public static class GradCheckCatalog
         new GruCheck(1), new GruCheck(2),
         new AttentionCheck(),
         new LinearCheck(),
+        new EmbeddingCheck(), new CrossEntropyCheck(),
     ];
 }
