@@ -15,5 +15,9 @@ public static class GradCheckCatalog
         new LstmCellCheck(peephole: false), new LstmCellCheck(peephole: true),
         new LstmCheck("lstm", layers: 1, peephole: false), new LstmCheck("lstm-peephole", layers: 1, peephole: true),
         new LstmCheck("lstm-2layer", layers: 2, peephole: false),
+        new GruCheck(1), new GruCheck(2),
+        new AttentionCheck(),
+        new LinearCheck(),
+        new EmbeddingCheck(), new CrossEntropyCheck(),
     ];
 }
