@@ -66,6 +66,7 @@ public sealed class SafeTensorsTests : IDisposable
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,4]}}", 4, "more than")]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[\"0\",4]}}", 4, "invalid data_offsets")]
     [InlineData("{\"__metadata__\":{\"k\":1}}", 0, "metadata 'k' is not a string")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8, "appears twice")]
     [InlineData("{\"a\":", 0, "not valid JSON")]
     [InlineData("[1]", 0, "does not start with '{'")]
     public void CorruptHeadersAreRejected(string header, int dataBytes, string expected)

@@ -150,6 +150,7 @@ public static class SafeTensors
                     }
                     continue;
                 }
+                if (entries.Exists(e => e.Name == p.Name)) throw new SafeTensorsFormatException(path, $"tensor '{p.Name}' appears twice in the header");
                 entries.Add(ParseEntry(path, p));
             }
 
