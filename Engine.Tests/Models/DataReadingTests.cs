@@ -64,6 +64,9 @@ public sealed class DataReadingTests : IDisposable
         Assert.Contains("missing column", e.Message);
         e = Assert.Throws<DataFormatException>(() => CsvSeriesReader.Read(files.PathOf("nope.csv")));
         Assert.EndsWith("nope.csv: file not found", e.Message);
+        string semi = files.Write("semi.csv", "a;b\n1;2\n");
+        e = Assert.Throws<DataFormatException>(() => CsvSeriesReader.Read(semi, new CsvReadOptions { Columns = ["a", "b"] }));
+        Assert.Contains("column 'a': missing column: the header has 'a;b' (is the delimiter ';' rather than ','?)", e.Message);
         string q = files.Write("e.csv", "x,y\n7,2\n");
         e = Assert.Throws<DataFormatException>(() => CsvSeriesReader.Read(q, new CsvReadOptions { LabelColumn = "x", Columns = ["y"] }));
         Assert.Contains("row 2, column 'x' (#1): expected a label 0/1, false/true or normal/anomaly, got '7'", e.Message);
