@@ -16,6 +16,8 @@ namespace RnnEngine.Cli
                                                         finite-difference checks of every op and layer
               bench gemm --m M --n N --k K [--device D] [--threads T] [--repeats R]
                                                         time one GEMM shape, print a JSON line
+              eval --scores SCORES.csv --labels LABELS [--out FILE]
+                                                        ROC/PR AUC, precision, recall, F1 of scores vs labels (JSON)
             devices: cpu (default without a GPU), ilgpu-cpu (ILGPU simulator), cuda, auto
             """;
 
@@ -34,6 +36,7 @@ namespace RnnEngine.Cli
                     "devices" => DevicesCommand.Run(new CommandArgs(rest), stdout),
                     "gradcheck" => GradCheckCommand.Run(new CommandArgs(rest), stdout, stderr),
                     "bench" => BenchCommand.Run(new CommandArgs(rest), stdout, stderr),
+                    "eval" => EvalCommand.Run(new CommandArgs(rest), stdout, stderr),
                     _ => throw new UsageException($"unknown command '{args[0]}'; run 'rnnengine --help'"),
                 };
             }
