@@ -115,6 +115,11 @@ public sealed class DataReadingTests : IDisposable
         Assert.Equal(8256, PowerDemand.RawIndex(972));
         WindowSet w = WindowSet.Cut(s, PowerDemand.WeekLength, PowerDemand.WeekLength);
         Assert.Equal(51, w.Count);
+        // Anomalous weeks per PROVENANCE.md: 11, 16, 17, 19, 38, 50 -> 45 normal (k = 4): sN 20, vN1 12, vN2 4, tN 9.
+        Seed001Split split = Seed001Split.Make(w.IsAnomalous!);
+        Assert.Equal(new[] { 11, 16, 17 }, split.VA);
+        Assert.Equal(new[] { 19, 38, 50 }, split.TA);
+        Assert.Equal((20, 12, 4, 9), (split.SN.Length, split.VN1.Length, split.VN2.Length, split.TN.Length));
     }
 
     [Fact]
