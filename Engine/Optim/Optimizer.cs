@@ -40,13 +40,14 @@ public abstract class Optimizer : IDisposable
     /// <summary>The learning rate the next step will use.</summary>
     public float CurrentLearningRate => (float)(LearningRate / (1.0 + (double)LearningRateDecay * Steps));
 
+    // Index loops over the list: a foreach over IReadOnlyList boxes an enumerator on every step.
     public void Step()
     {
         float scale = 1f;
         if (MaxGradNorm > 0)
         {
             double sum = 0;
-            foreach (var p in Parameters) sum += Device.SumSquares(p.Grad);
+            for (int i = 0; i < Parameters.Count; i++) sum += Device.SumSquares(Parameters[i].Grad);
             double norm = Math.Sqrt(sum);
             LastGradNorm = (float)norm;
             scale = (float)Math.Min(1.0, MaxGradNorm / (norm + 1e-6));
@@ -59,7 +60,7 @@ public abstract class Optimizer : IDisposable
     /// <summary>Sets every gradient to zero (before a new accumulation).</summary>
     public void ZeroGrad()
     {
-        foreach (var p in Parameters) Device.Fill(p.Grad, 0f);
+        for (int i = 0; i < Parameters.Count; i++) Device.Fill(Parameters[i].Grad, 0f);
     }
 
     /// <summary>Applies the update rule to parameter <paramref name="index"/>; step counts from 1.</summary>
