@@ -1,3 +1,4 @@
+using RnnEngine.Engine.Rng;
 using RnnEngine.Engine.Tensors;
 
 namespace RnnEngine.Engine.Layers;
@@ -13,7 +14,10 @@ namespace RnnEngine.Engine.Layers;
 ///   c_t = f * c_{t-1} + i * g, o = sigmoid(a_o + w_co * c_t), h_t = o * tanh(c_t).
 ///   Peepholes (optional) are weight_peephole_l{k} [3, H] with rows w_ci, w_cf, w_co; note the output gate looks at the
 ///   new cell c_t, the input and forget gates at c_{t-1} (TF LSTMCell use_peepholes).
-///   Dropout (training only) acts on the output of every layer but the last, i.e. on the inputs between layers.
+///   Dropout (training only, as nn.LSTM's dropout) acts on the output of every layer but the last, i.e. on the inputs
+///   between layers; inverted dropout, masks from CounterRng at (DropoutSeed(seed), an offset that advances by the
+///   masked element count, layer by layer, for every training forward), so a run is reproducible from the seed.
+///   Dropout on the model's own input and output (TF DropoutWrapper) belongs to the model, with the Dropout op.
 ///
 /// Work per layer: one GEMM projects all T steps' inputs at once ([T*B, F] x W_ih^T, biases first by rank-1 GEMMs with
 /// a ones column); each step adds h_{t-1} W_hh^T into its gate slice (beta = 1) and runs the fused cell. Backward sweeps
@@ -25,6 +29,8 @@ public sealed partial class Lstm : IDisposable
     private readonly Backend device;
     private readonly Parameter[] wih, whh, bih, bhh;
     private readonly Parameter?[] peep;
+    private readonly ulong dropoutSeed;
+    private ulong dropoutOffset;
 
     public int InputSize { get; }
     public int HiddenSize { get; }
@@ -39,6 +45,7 @@ public sealed partial class Lstm : IDisposable
             throw new ArgumentException($"lstm: input size {inputSize}, hidden size {hiddenSize} and layers {numLayers} must be positive");
         if (dropout < 0f || dropout >= 1f) throw new ArgumentException($"lstm: dropout {dropout} must be in [0, 1)");
         this.device = device;
+        dropoutSeed = DropoutSeed(seed);
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         NumLayers = numLayers;
@@ -83,10 +90,8 @@ public sealed partial class Lstm : IDisposable
         if (c0 is not null) RequireShape(c0, "c0", NumLayers, b, HiddenSize);
         if (hN is not null) RequireShape(hN, "hN", NumLayers, b, HiddenSize);
         if (cN is not null) RequireShape(cN, "cN", NumLayers, b, HiddenSize);
-        if (training && Dropout > 0f && NumLayers > 1)
-            throw new NotSupportedException("lstm: dropout between layers needs the Dropout op from branch `ops` (not merged yet)");
-
         var s = Buffers(t, b);
+        s.DropoutApplied = training && Dropout > 0f && NumLayers > 1;
         int g = 4 * HiddenSize;
         Tensor[]? h0l = s.LayerViews(0, h0), c0l = s.LayerViews(1, c0), hNl = s.LayerViews(2, hN), cNl = s.LayerViews(3, cN);
         for (int l = 0; l < NumLayers; l++)
@@ -97,6 +102,12 @@ public sealed partial class Lstm : IDisposable
             device.Copy(c0l is null ? s.ZeroState : c0l[l], L.CStep[0]);
 
             Tensor input = l == 0 ? x.Reshape(t * b, InputSize) : s.Layers[l - 1].Outputs;
+            if (l > 0 && s.DropoutApplied)
+            {
+                device.Dropout(input, L.DroppedInput!, L.DropoutMask!, Dropout, dropoutSeed, dropoutOffset);
+                dropoutOffset += (ulong)input.Length;
+                input = L.DroppedInput!;
+            }
             device.Gemm(false, false, 1f, s.OnesColumn, bih[l].Value.Reshape(1, g), 0f, L.GatesFlat);
             device.Gemm(false, false, 1f, s.OnesColumn, bhh[l].Value.Reshape(1, g), 1f, L.GatesFlat);
             device.Gemm(false, true, 1f, input, wih[l].Value, 1f, L.GatesFlat);
@@ -150,13 +161,17 @@ public sealed partial class Lstm : IDisposable
                 if (step > 0) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, s.DhRec);
                 else if (dh0l is not null) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, dh0l[l]);
             }
-            Tensor input = l == 0 ? s.Input!.Reshape(t * b, InputSize) : s.Layers[l - 1].Outputs;
+            Tensor input = l == 0 ? s.Input!.Reshape(t * b, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
             device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
             device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
             device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bih[l].Grad.Reshape(1, g));
             device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bhh[l].Grad.Reshape(1, g));
             // The gradient of this layer's input: dy of the layer below (its buffer is free: this layer's sweep is done).
-            if (l > 0) device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, s.DOutputs);
+            if (l > 0)
+            {
+                device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, s.DOutputs);
+                if (s.DropoutApplied) device.DropoutBackward(s.DOutputs, L.DropoutMask!, s.DOutputs);
+            }
             else if (dx is not null) device.Gemm(false, false, 1f, s.DGatesFlat, wih[0].Value, 0f, dx.Reshape(t * b, InputSize));
         }
     }
@@ -187,6 +202,12 @@ public sealed partial class Lstm : IDisposable
         }
         device.Copy(hl[NumLayers - 1], y);
     }
+
+    /// <summary>The seed of the dropout masks of a layer built with <paramref name="seed"/> (apart from the init streams).</summary>
+    internal static ulong DropoutSeed(ulong seed) => CounterRng.Hash(seed, 0xD50F_0D50_F0D5_0F0DUL);
+
+    /// <summary>Where the next training forward's dropout masks start (layer l of it at + (l-1)*T*B*H).</summary>
+    internal ulong DropoutOffset => dropoutOffset;
 
     private void RequireShape(Tensor tensor, string name, int d0, int d1, int d2)
     {
