@@ -29,6 +29,7 @@ public sealed partial class Lstm : IDisposable
     private readonly Backend device;
     private readonly Parameter[] wih, whh, bih, bhh;
     private readonly Parameter?[] peep;
+    private readonly Tensor[] bihRow, bhhRow, bihGradRow, bhhGradRow; // [1, 4H] views for the rank-1 bias GEMMs
     private readonly ulong dropoutSeed;
     private ulong dropoutOffset;
 
@@ -71,6 +72,10 @@ public sealed partial class Lstm : IDisposable
                 all.Add(peep[l]!);
             }
         }
+        bihRow = Array.ConvertAll(bih, p => p.Value.Reshape(1, g));
+        bhhRow = Array.ConvertAll(bhh, p => p.Value.Reshape(1, g));
+        bihGradRow = Array.ConvertAll(bih, p => p.Grad.Reshape(1, g));
+        bhhGradRow = Array.ConvertAll(bhh, p => p.Grad.Reshape(1, g));
         // One seed, one stream per parameter (its index): the same values on every backend.
         for (int p = 0; p < all.Count; p++) all[p].InitUniform(bound, seed, (ulong)p);
         Parameters = all;
@@ -79,6 +84,7 @@ public sealed partial class Lstm : IDisposable
     /// <summary>
     /// Full-sequence forward. x [T,B,F]; h0, c0 [L,B,H] or null (zeros); y [T,B,H] the last layer's outputs; hN, cN
     /// [L,B,H] the final states (optional). Saves what <see cref="Backward"/> needs. Dropout only when training.
+    /// x is not copied: it must stay unchanged until Backward, which reads it again for dW_ih.
     /// </summary>
     public void Forward(Tensor x, Tensor? h0, Tensor? c0, Tensor y, Tensor? hN, Tensor? cN, bool training)
     {
@@ -92,7 +98,6 @@ public sealed partial class Lstm : IDisposable
         if (cN is not null) RequireShape(cN, "cN", NumLayers, b, HiddenSize);
         var s = Buffers(t, b);
         s.DropoutApplied = training && Dropout > 0f && NumLayers > 1;
-        int g = 4 * HiddenSize;
         Tensor[]? h0l = s.LayerViews(0, h0), c0l = s.LayerViews(1, c0), hNl = s.LayerViews(2, hN), cNl = s.LayerViews(3, cN);
         for (int l = 0; l < NumLayers; l++)
         {
@@ -108,8 +113,8 @@ public sealed partial class Lstm : IDisposable
                 dropoutOffset += (ulong)input.Length;
                 input = L.DroppedInput!;
             }
-            device.Gemm(false, false, 1f, s.OnesColumn, bih[l].Value.Reshape(1, g), 0f, L.GatesFlat);
-            device.Gemm(false, false, 1f, s.OnesColumn, bhh[l].Value.Reshape(1, g), 1f, L.GatesFlat);
+            device.Gemm(false, false, 1f, s.OnesColumn, bihRow[l], 0f, L.GatesFlat);
+            device.Gemm(false, false, 1f, s.OnesColumn, bhhRow[l], 1f, L.GatesFlat);
             device.Gemm(false, true, 1f, input, wih[l].Value, 1f, L.GatesFlat);
             Tensor? pw = peep[l]?.Value;
             for (int step = 0; step < t; step++)
@@ -134,7 +139,7 @@ public sealed partial class Lstm : IDisposable
     {
         var s = saved ?? throw new InvalidOperationException("lstm: Backward called before Forward");
         if (!s.ForwardDone) throw new InvalidOperationException("lstm: Backward called before Forward");
-        int t = s.T, b = s.B, g = 4 * HiddenSize;
+        int t = s.T, b = s.B;
         RequireShape(dy, "dy", t, b, HiddenSize);
         if (dhN is not null) RequireShape(dhN, "dhN", NumLayers, b, HiddenSize);
         if (dcN is not null) RequireShape(dcN, "dcN", NumLayers, b, HiddenSize);
@@ -164,8 +169,8 @@ public sealed partial class Lstm : IDisposable
             Tensor input = l == 0 ? s.Input!.Reshape(t * b, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
             device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
             device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
-            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bih[l].Grad.Reshape(1, g));
-            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bhh[l].Grad.Reshape(1, g));
+            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bihGradRow[l]);
+            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bhhGradRow[l]);
             // The gradient of this layer's input: dy of the layer below (its buffer is free: this layer's sweep is done).
             if (l > 0)
             {
@@ -191,11 +196,10 @@ public sealed partial class Lstm : IDisposable
             throw new ArgumentException($"lstm: step output y has shape {y.ShapeString}, expected [{b}, {HiddenSize}]");
         var s = StepBuffersFor(b);
         Tensor[] hl = s.H.Get(h), cl = s.C.Get(c);
-        int g = 4 * HiddenSize;
         for (int l = 0; l < NumLayers; l++)
         {
-            device.Gemm(false, false, 1f, s.Ones, bih[l].Value.Reshape(1, g), 0f, s.Gates);
-            device.Gemm(false, false, 1f, s.Ones, bhh[l].Value.Reshape(1, g), 1f, s.Gates);
+            device.Gemm(false, false, 1f, s.Ones, bihRow[l], 0f, s.Gates);
+            device.Gemm(false, false, 1f, s.Ones, bhhRow[l], 1f, s.Gates);
             device.Gemm(false, true, 1f, l == 0 ? x : hl[l - 1], wih[l].Value, 1f, s.Gates);
             device.Gemm(false, true, 1f, hl[l], whh[l].Value, 1f, s.Gates);
             device.LstmCellForward(s.Gates, cl[l], peep[l]?.Value, hl[l], cl[l], s.Gates);
