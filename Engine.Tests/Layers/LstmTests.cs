@@ -12,7 +12,7 @@ public class LstmTests
     [Theory, LocalBackends, CudaBackend]
     public void GradChecksPass(string device)
     {
-        foreach (string name in new[] { "lstm", "lstm-peephole", "lstm-2layer" })
+        foreach (string name in new[] { "lstm", "lstm-peephole", "lstm-2layer", "lstm-2layer-dropout" })
         {
             var check = GradCheckCatalog.Engine().Single(c => c.Name == name);
             var r = check.Run(TestBackends.Get(device));
@@ -164,6 +164,30 @@ public class LstmTests
         }
         Data.Close(Data.ToDouble(hN.ToArray()), hs.ToArray(), tight, $"hN on {device}");
         Data.Close(Data.ToDouble(cN.ToArray()), cs.ToArray(), tight, $"cN on {device}");
+    }
+
+    /// <summary>Dropout between layers: off in evaluation (same as no dropout), on in training, a fresh mask every forward.</summary>
+    [Fact]
+    public void DropoutOnlyWhenTrainingAndFreshPerForward()
+    {
+        var backend = TestBackends.Get("cpu");
+        const int t = 3, b = 2, f = 3, h = 8;
+        using var s = new TensorScope(backend);
+        using var withDropout = new Lstm(backend, f, h, 2, dropout: 0.5f, seed: 3);
+        using var without = new Lstm(backend, f, h, 2, seed: 3);
+        var x = s.Of(Data.ToFloat(Data.Uniform(1, t * b * f)), t, b, f);
+        float[] Run(Lstm lstm, bool training)
+        {
+            var y = s.Zeros(t, b, h);
+            lstm.Forward(x, null, null, y, null, null, training);
+            return y.ToArray();
+        }
+        float[] plain = Run(without, true);
+        Assert.Equal(plain, Run(withDropout, false));
+        float[] first = Run(withDropout, true), second = Run(withDropout, true);
+        Assert.NotEqual(plain, first);
+        Assert.NotEqual(first, second);
+        Assert.Equal(plain, Run(withDropout, false));
     }
 
     [Fact]

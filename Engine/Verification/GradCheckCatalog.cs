@@ -19,5 +19,6 @@ public static class GradCheckCatalog
         new AttentionCheck(),
         new LinearCheck(),
         new EmbeddingCheck(), new CrossEntropyCheck(),
+        new LstmCheck("lstm-2layer-dropout", layers: 2, peephole: true, dropout: 0.3f),
     ];
 }
