@@ -36,6 +36,9 @@ public static class Tolerances
     /// <summary>Recurrent layers through several steps: float32 error grows with T.</summary>
     public static readonly Tol RecurrentGradient = new(5e-4, 5e-3);
 
+    /// <summary>Float32 layers against float64 PyTorch fixtures (max abs diff per element, outputs and gradients).</summary>
+    public static readonly Tol TorchFixture = new(1e-5, 0);
+
     /// <summary>Central-difference step for the float64 reference.</summary>
     public const double FiniteDifferenceStep = 1e-6;
 }
