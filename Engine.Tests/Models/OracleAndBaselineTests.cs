@@ -50,6 +50,36 @@ public class OracleAndBaselineTests
     }
 
     [Fact]
+    public void SweepsAgreeWithTryingEveryThreshold()
+    {
+        // 300 points, a few segments of random length, scores on a coarse grid so ties occur; the one-pass sweeps must
+        // find the same best F1 as evaluating "score > t" at every distinct score (and below the lowest).
+        var rng = new Random(11);
+        for (int trial = 0; trial < 5; trial++)
+        {
+            var y = new bool[300];
+            for (int s = 0; s < 4; s++)
+            {
+                int start = rng.Next(300), len = rng.Next(1, 30);
+                for (int i = start; i < Math.Min(300, start + len); i++) y[i] = true;
+            }
+            double[] score = y.Select(l => Math.Round(rng.NextDouble() + (l ? 0.3 : 0), 1)).ToArray();
+            double bestPoint = 0, bestPa = 0;
+            foreach (double t in score.Append(score.Min() - 1))
+            {
+                bool[] p = score.Select(v => v > t).ToArray();
+                bestPoint = Math.Max(bestPoint, ConfusionMatrix.From(p, y).F1);
+                bestPa = Math.Max(bestPa, PointAdjustment.Confusion(y, p).F1);
+            }
+            OracleThreshold point = OracleThresholds.BestPointF1(score, y)!, pa = OracleThresholds.BestPointAdjustedF1(score, y)!;
+            Assert.Equal(bestPoint, point.Confusion.F1, 12);
+            Assert.Equal(bestPa, pa.Confusion.F1, 12);
+            Assert.Equal(point.Confusion, ConfusionMatrix.AtThreshold(score, y, point.Threshold));
+            Assert.Equal(pa.Confusion, PointAdjustment.Confusion(y, score.Select(v => v > pa.Threshold).ToArray()));
+        }
+    }
+
+    [Fact]
     public void RandomScoresAreSeededUniform()
     {
         double[] a = RandomBaseline.Scores(1000, 1), b = RandomBaseline.Scores(1000, 1), c = RandomBaseline.Scores(1000, 2);

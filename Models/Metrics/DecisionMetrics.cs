@@ -18,19 +18,19 @@ public sealed record DecisionMetrics(ConfusionMatrix Point, ConfusionMatrix Poin
         o["point"] = Counts(Point);
         o["point_adjusted"] = Counts(PointAdjusted);
         var curve = new JsonArray();
-        foreach (double f in PaK.F1ByK) curve.Add(Json.Num(f));
+        foreach (double f in PaK.F1ByK) curve.Add(MetricsJson.Num(f));
         o["pa_k"] = new JsonObject
         {
-            ["f1_auc"] = Json.Num(PaK.Auc),
-            ["f1_at_k20"] = Json.Num(PaK.F1ByK[20]),
-            ["f1_at_k50"] = Json.Num(PaK.F1ByK[50]),
+            ["f1_auc"] = MetricsJson.Num(PaK.Auc),
+            ["f1_at_k20"] = MetricsJson.Num(PaK.F1ByK[20]),
+            ["f1_at_k50"] = MetricsJson.Num(PaK.F1ByK[50]),
             ["f1_by_k"] = curve,
         };
         o["event"] = new JsonObject
         {
-            ["precision"] = Json.Num(Events.Precision),
-            ["recall"] = Json.Num(Events.Recall),
-            ["f1"] = Json.Num(Events.F1),
+            ["precision"] = MetricsJson.Num(Events.Precision),
+            ["recall"] = MetricsJson.Num(Events.Recall),
+            ["f1"] = MetricsJson.Num(Events.F1),
             ["predicted_events"] = Events.PredictedEvents,
             ["events_on_target"] = Events.EventsOnTarget,
             ["true_segments"] = Events.TrueSegments,
@@ -40,26 +40,20 @@ public sealed record DecisionMetrics(ConfusionMatrix Point, ConfusionMatrix Poin
         {
             ["segments"] = Delay.Segments,
             ["detected"] = Delay.Detected,
-            ["fraction_detected"] = Json.Num(Delay.FractionDetected),
-            ["mean"] = Json.Num(Delay.Mean),
-            ["median"] = Json.Num(Delay.Median),
+            ["fraction_detected"] = MetricsJson.Num(Delay.FractionDetected),
+            ["mean"] = MetricsJson.Num(Delay.Mean),
+            ["median"] = MetricsJson.Num(Delay.Median),
         };
     }
 
     public static JsonObject Counts(ConfusionMatrix c) => new()
     {
-        ["precision"] = Json.Num(c.Precision),
-        ["recall"] = Json.Num(c.Recall),
-        ["f1"] = Json.Num(c.F1),
+        ["precision"] = MetricsJson.Num(c.Precision),
+        ["recall"] = MetricsJson.Num(c.Recall),
+        ["f1"] = MetricsJson.Num(c.F1),
         ["tp"] = c.TruePositives,
         ["fp"] = c.FalsePositives,
         ["tn"] = c.TrueNegatives,
         ["fn"] = c.FalseNegatives,
     };
-}
-
-internal static class Json
-{
-    /// <summary>Six decimals, like the rest of the report; NaN (an undefined metric) prints as null.</summary>
-    public static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 6)) : null;
 }

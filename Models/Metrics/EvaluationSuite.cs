@@ -31,7 +31,7 @@ public sealed record ScoreEvaluation(
 
     public void AddTo(JsonObject o)
     {
-        o["ranking"] = new JsonObject { ["roc_auc"] = Json.Num(RocAuc), ["pr_auc"] = Json.Num(PrAuc) };
+        o["ranking"] = new JsonObject { ["roc_auc"] = MetricsJson.Num(RocAuc), ["pr_auc"] = MetricsJson.Num(PrAuc) };
         Decisions?.AddTo(o);
         var oracle = new JsonObject
         {
@@ -39,7 +39,7 @@ public sealed record ScoreEvaluation(
         };
         if (BestF1 is not null && AtBestF1 is not null)
         {
-            oracle["best_f1_threshold"] = Json.Num(BestF1.Threshold);
+            oracle["best_f1_threshold"] = MetricsJson.Num(BestF1.Threshold);
             var at = new JsonObject();
             AtBestF1.AddTo(at);
             oracle["at_best_f1_threshold"] = at;
@@ -47,7 +47,7 @@ public sealed record ScoreEvaluation(
         if (BestPointAdjustedF1 is not null)
         {
             JsonObject pa = DecisionMetrics.Counts(BestPointAdjustedF1.Confusion);
-            pa["threshold"] = Json.Num(BestPointAdjustedF1.Threshold);
+            pa["threshold"] = MetricsJson.Num(BestPointAdjustedF1.Threshold);
             oracle["best_point_adjusted_f1"] = pa;
         }
         o["oracle"] = oracle;
@@ -77,9 +77,9 @@ public sealed record EvaluationSuite(ScoreEvaluation Real, string? ThresholdSour
         if (ThresholdSource is not null)
         {
             var t = new JsonObject { ["source"] = ThresholdSource };
-            if (ThresholdValue is double v) t["value"] = Json.Num(v);
+            if (ThresholdValue is double v) t["value"] = MetricsJson.Num(v);
             t["flagged"] = Real.Flagged;
-            t["fraction_flagged"] = Json.Num(count > 0 ? (double)Real.Flagged / count : 0);
+            t["fraction_flagged"] = MetricsJson.Num(count > 0 ? (double)Real.Flagged / count : 0);
             o["threshold"] = t;
         }
         Real.AddTo(o);
