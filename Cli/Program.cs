@@ -18,6 +18,7 @@ namespace RnnEngine.Cli
                                                         time one GEMM shape, print a JSON line
               eval --scores SCORES.csv --labels LABELS [--out FILE]
                                                         ROC/PR AUC, precision, recall, F1 of scores vs labels (JSON)
+                                                        [--threshold VALUE] [--seed N]: PA, PA%K, event, delay, oracle, random baseline
             devices: cpu (default without a GPU), ilgpu-cpu (ILGPU simulator), cuda, auto
             """;
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Metrics;
 
@@ -8,6 +9,11 @@ namespace RnnEngine.Cli.Commands;
 /// against labels, joined by index, as one JSON line (ROC AUC, PR AUC; with an is_anomaly column also precision,
 /// recall, F1 and the confusion counts). File formats: <see cref="ScoreFiles"/>. A data error prints one line on
 /// stderr and exits 2; --out is written (temp file, then rename) only after everything was read and computed.
+/// Besides those flat keys the line carries the evaluation suite (<see cref="EvaluationSuite"/>): "ranking", and at
+/// the decisions ("threshold" says where they came from: the is_anomaly column, or `--threshold VALUE`, score &gt;
+/// VALUE) "point", "point_adjusted", "pa_k", "event", "delay"; "oracle" (thresholds searched on these labels, upper
+/// bounds only); and "random_baseline", the same for seeded uniform scores (`--seed N`, default 1) flagged at the
+/// same count.
 /// </summary>
 public static class EvalCommand
 {
@@ -16,13 +22,29 @@ public static class EvalCommand
         string scoresPath = args.String("scores") ?? throw new UsageException("eval needs --scores SCORES.csv (columns index,score[,is_anomaly])");
         string labelsPath = args.String("labels") ?? throw new UsageException("eval needs --labels LABELS (columns index,label, or one label column)");
         string? outPath = args.String("out");
+        double threshold = args.Double("threshold", double.NaN);
+        int seed = args.Int("seed", (int)RandomBaseline.DefaultSeed, min: 0);
         args.EnsureAllUsed();
         string json;
         try
         {
             IReadOnlyList<ScoredRow> rows = ScoreFiles.ReadScores(scoresPath);
             IReadOnlyDictionary<long, bool> labels = ScoreFiles.ReadLabels(labelsPath);
-            json = ScoreFiles.Evaluate(scoresPath, rows, labelsPath, labels).ToJson();
+            JoinedScores j = JoinedScores.From(scoresPath, rows, labelsPath, labels);
+            bool[]? predicted = j.Predicted;
+            string? source = predicted is null ? null : "scores-file";
+            double? value = null;
+            if (!double.IsNaN(threshold))
+            {
+                // a threshold fixed in advance (e.g. the one saved with the model) overrides the file's decisions
+                predicted = new bool[j.Count];
+                for (int i = 0; i < j.Count; i++) predicted[i] = j.Scores[i] > threshold;
+                source = "value";
+                value = threshold;
+            }
+            JsonObject o = MetricsReport.Compute(j.Scores, j.Labels, predicted, j.Skipped).ToJsonObject();
+            EvaluationSuite.Compute(j.Index, j.Scores, j.Labels, predicted, source, value, (ulong)seed).AddTo(o, j.Count);
+            json = o.ToJsonString();
         }
         catch (DataFormatException e)
         {

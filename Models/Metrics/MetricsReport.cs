@@ -14,7 +14,10 @@ public sealed record MetricsReport(int Count, int Positives, double RocAuc, doub
         return new MetricsReport(labels.Count, pos, RankingMetrics.RocAuc(scores, labels), RankingMetrics.AveragePrecision(scores, labels), cm, skipped);
     }
 
-    public string ToJson()
+    public string ToJson() => ToJsonObject().ToJsonString();
+
+    /// <summary>The flat keys of the report, for callers that add nested objects (the evaluation suite).</summary>
+    public JsonObject ToJsonObject()
     {
         static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 6)) : null;
         var o = new JsonObject
@@ -35,7 +38,7 @@ public sealed record MetricsReport(int Count, int Positives, double RocAuc, doub
             o["tn"] = c.TrueNegatives;
             o["fn"] = c.FalseNegatives;
         }
-        return o.ToJsonString();
+        return o;
     }
 
     public override string ToString() => ToJson().ToString(CultureInfo.InvariantCulture);

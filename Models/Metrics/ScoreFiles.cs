@@ -96,22 +96,8 @@ public static class ScoreFiles
     /// <summary>Joins scores and labels by index; warm-up rows are counted and left out.</summary>
     public static MetricsReport Evaluate(string scoresPath, IReadOnlyList<ScoredRow> rows, string labelsPath, IReadOnlyDictionary<long, bool> labels)
     {
-        var scores = new List<double>();
-        var truth = new List<bool>();
-        var predicted = new List<bool>();
-        bool anyDecision = rows.Any(r => r.Predicted is not null);
-        int skipped = 0;
-        foreach (ScoredRow r in rows)
-        {
-            if (r.Score is not double s) { skipped++; continue; }
-            if (!labels.TryGetValue(r.Index, out bool y))
-                throw new DataFormatException(labelsPath, null, null, $"no label for index {r.Index} scored in {scoresPath}");
-            scores.Add(s);
-            truth.Add(y);
-            if (anyDecision) predicted.Add(r.Predicted ?? false);
-        }
-        if (scores.Count == 0) throw new DataFormatException(scoresPath, null, "'score'", "every row is a warm-up row: nothing to evaluate");
-        return MetricsReport.Compute(scores, truth, anyDecision ? predicted : null, skipped);
+        JoinedScores j = JoinedScores.From(scoresPath, rows, labelsPath, labels);
+        return MetricsReport.Compute(j.Scores, j.Labels, j.Predicted, j.Skipped);
     }
 
     private static CsvReaderOptions Options(bool hasHeader) => CsvReaderOptions.Default with
