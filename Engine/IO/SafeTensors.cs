@@ -65,23 +65,14 @@ public static class SafeTensors
     /// </summary>
     public static void Write(string path, IReadOnlyList<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        if (metadata is not null && metadata.ContainsKey(ChecksumKey))
-            throw new ArgumentException($"metadata key '{ChecksumKey}' is reserved for the writer's checksum");
-        var withSum = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (metadata is not null) foreach (var (k, v) in metadata) withSum[k] = v;
-        withSum[ChecksumKey] = ContentHash(tensors, withSum);
-        byte[] header = BuildHeader(tensors, withSum, out NamedArray[] ordered);
+        byte[] file = Encode(tensors, metadata);
         string full = Path.GetFullPath(path);
         string tmp = full + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                Span<byte> len = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
-                fs.Write(len);
-                fs.Write(header);
-                foreach (NamedArray t in ordered) WriteFloats(fs, t.Data);
+                fs.Write(file);
                 fs.Flush(flushToDisk: true);
             }
             // Readers see the old file or the complete new one, never a half-written checkpoint.
@@ -92,6 +83,25 @@ public static class SafeTensors
             try { File.Delete(tmp); } catch (IOException) { }
             throw;
         }
+    }
+
+    /// <summary>The whole file in memory, checksum added (what <see cref="Write"/> puts on disk).</summary>
+    public static byte[] Encode(IReadOnlyList<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        if (metadata is not null && metadata.ContainsKey(ChecksumKey))
+            throw new ArgumentException($"metadata key '{ChecksumKey}' is reserved for the writer's checksum");
+        var withSum = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (metadata is not null) foreach (var (k, v) in metadata) withSum[k] = v;
+        withSum[ChecksumKey] = ContentHash(tensors, withSum);
+        byte[] header = BuildHeader(tensors, withSum, out NamedArray[] ordered);
+        long dataBytes = ordered.Sum(t => 4L * t.Data.Length);
+        using var ms = new MemoryStream(checked((int)(8 + header.Length + dataBytes)));
+        Span<byte> len = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
+        ms.Write(len);
+        ms.Write(header);
+        foreach (NamedArray t in ordered) WriteFloats(ms, t.Data);
+        return ms.GetBuffer().Length == ms.Length ? ms.GetBuffer() : ms.ToArray();
     }
 
     private static byte[] BuildHeader(IReadOnlyList<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata, out NamedArray[] ordered)

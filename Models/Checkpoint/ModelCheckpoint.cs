@@ -54,9 +54,13 @@ public sealed record ModelCheckpoint(
         SafeTensors.Write(path, Parameters, meta);
     }
 
-    public static ModelCheckpoint Load(string path)
+    public static ModelCheckpoint Load(string path) => FromContent(path, SafeTensors.Read(path));
+
+    /// <summary>A checkpoint file held in memory; <paramref name="name"/> names it in errors.</summary>
+    public static ModelCheckpoint Parse(string name, ReadOnlySpan<byte> file) => FromContent(name, SafeTensors.Parse(name, file));
+
+    private static ModelCheckpoint FromContent(string path, SafeTensorsContent c)
     {
-        SafeTensorsContent c = SafeTensors.Read(path);
         if (!c.Metadata.TryGetValue("format", out string? format) || format != FormatTag)
         {
             if (format == FormatTag + "-v1")
