@@ -8,6 +8,7 @@ using RnnEngine.Models.Metrics;
 using RnnEngine.Models.Scoring;
 using RnnEngine.Models.Thresholds;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace RnnEngine.Engine.Tests.Reliability;
 
@@ -16,7 +17,7 @@ namespace RnnEngine.Engine.Tests.Reliability;
 /// checks) or rejected with the reader's documented exception, whose message is one line starting with the file name.
 /// Any other exception fails the test and prints the input that caused it.
 /// </summary>
-public sealed class ReaderFuzzTests
+public sealed class ReaderFuzzTests(ITestOutputHelper output)
 {
     private const int Inputs = 10_000;
 
@@ -75,6 +76,7 @@ public sealed class ReaderFuzzTests
                 Assert.Fail($"input {i} threw {e.GetType().Name}: {e.Message}\ninput: {Show(text)}");
             }
         }
+        output.WriteLine($"csv: accepted {accepted}, rejected {rejected}");
         // Both outcomes must occur, or the generator is not testing what it claims.
         Assert.True(accepted > 100 && rejected > 1000, $"accepted {accepted}, rejected {rejected}");
     }
@@ -125,6 +127,7 @@ public sealed class ReaderFuzzTests
                 Assert.Fail($"input {i} threw {e.GetType().Name}: {e.Message}\ninput: {Show(text)}");
             }
         }
+        output.WriteLine($"labels: accepted {accepted}, rejected {rejected}");
         Assert.True(accepted > 100 && rejected > 1000, $"accepted {accepted}, rejected {rejected}");
     }
 
@@ -162,6 +165,7 @@ public sealed class ReaderFuzzTests
                 Assert.Fail($"input {i} threw {e.GetType().Name}: {e.Message}\ninput: {Show(text)}");
             }
         }
+        output.WriteLine($"scores: accepted {accepted}, rejected {rejected}");
         Assert.True(accepted > 100 && rejected > 1000, $"accepted {accepted}, rejected {rejected}");
     }
 
@@ -226,6 +230,7 @@ public sealed class ReaderFuzzTests
                 Assert.Fail($"input {i} threw {e.GetType().Name}: {e.Message}\ninput (hex, first 400 bytes): {Convert.ToHexString(file.AsSpan(0, Math.Min(file.Length, 400)))}");
             }
         }
+        output.WriteLine($"checkpoint: accepted {accepted}, rejected {rejected}");
         Assert.True(accepted > 10 && rejected > 5000, $"accepted {accepted}, rejected {rejected}");
     }
 }

@@ -77,11 +77,48 @@ public static class SafeTensors
             }
             // Readers see the old file or the complete new one, never a half-written checkpoint.
             File.Move(tmp, full, overwrite: true);
+            RemoveStaleTemps(full);
         }
         catch
         {
             try { File.Delete(tmp); } catch (IOException) { }
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes temp files beside <paramref name="full"/> left by writers that were killed: those whose process id (in
+    /// the name) no longer runs. A live writer's temp file is left alone; best effort, errors ignored.
+    /// </summary>
+    private static void RemoveStaleTemps(string full)
+    {
+        try
+        {
+            string prefix = Path.GetFileName(full) + ".tmp-";
+            foreach (string f in Directory.EnumerateFiles(Path.GetDirectoryName(full)!, prefix + "*"))
+            {
+                string rest = Path.GetFileName(f)[prefix.Length..];
+                int dash = rest.IndexOf('-');
+                if (dash <= 0 || !int.TryParse(rest.AsSpan(0, dash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)) continue;
+                if (pid == Environment.ProcessId || IsRunning(pid)) continue;
+                File.Delete(f);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false;
         }
     }
 
