@@ -31,7 +31,8 @@ public sealed class CheckpointKillTests(ITestOutputHelper output)
         TimeSpan budget = TimeSpan.FromSeconds(50);
         try
         {
-            Task<List<(int Reported, int Loaded)>>[] lanes = Enumerable.Range(0, Lanes).Select(lane => Task.Run(() =>
+            // Dedicated threads (LongRunning): lanes block, and on the thread pool they would delay the output events.
+            Task<List<(int Reported, int Loaded)>>[] lanes = Enumerable.Range(0, Lanes).Select(lane => Task.Factory.StartNew(() =>
             {
                 string path = Path.Combine(dir, $"model-{lane}.safetensors");
                 var loaded = new List<(int Reported, int Loaded)>();
@@ -47,7 +48,7 @@ public sealed class CheckpointKillTests(ITestOutputHelper output)
                     loaded.Add((reported, k));
                 }
                 return loaded;
-            })).ToArray();
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
             var all = (await Task.WhenAll(lanes)).SelectMany(l => l).ToList();
             Assert.Equal(Kills, all.Count);
             // A killed write leaves its temp file; the next writer's first save deletes those of dead processes, so at
