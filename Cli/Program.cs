@@ -24,6 +24,7 @@ namespace RnnEngine.Cli
 
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
+            if (args is [WriteCheckpointsCommand.Name, ..]) return WriteCheckpointsCommand.Run(new CommandArgs(args.Skip(1)), stdout);   // hidden: kill test
             if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
             {
                 stdout.WriteLine(Usage);

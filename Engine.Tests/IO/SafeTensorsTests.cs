@@ -27,7 +27,9 @@ public sealed class SafeTensorsTests : IDisposable
         Assert.Equal(W.Data, c.Tensors["enc.w_ih"].Data);
         Assert.Equal(B.Data, c.Tensors["enc.b_ih"].Data);
         Assert.Empty(c.Tensors["scalar"].Shape);
-        Assert.Equal(meta, c.Metadata);
+        Assert.True(c.Checksummed);
+        Assert.Equal(SafeTensors.ContentHash([W, B, S], meta), c.Metadata[SafeTensors.ChecksumKey]);
+        Assert.Equal(meta, c.Metadata.Where(m => m.Key != SafeTensors.ChecksumKey).ToDictionary());
         Assert.Single(Directory.GetFiles(files.Dir));   // the temp file was renamed, not left behind
     }
 
@@ -41,7 +43,8 @@ public sealed class SafeTensorsTests : IDisposable
         Assert.Equal(0UL, n % 8);
         string header = Encoding.UTF8.GetString(bytes, 8, (int)n);
         // Name order: enc.b_ih (12 bytes) first, then enc.w_ih (24 bytes).
-        Assert.Equal("{\"__metadata__\":{\"k\":\"v\"},\"enc.b_ih\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]},"
+        string sum = SafeTensors.ContentHash([W, B], new Dictionary<string, string> { ["k"] = "v" });
+        Assert.Equal("{\"__metadata__\":{\"content_sha256\":\"" + sum + "\",\"k\":\"v\"},\"enc.b_ih\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]},"
             + "\"enc.w_ih\":{\"dtype\":\"F32\",\"shape\":[3,2],\"data_offsets\":[12,36]}}", header.TrimEnd(' '));
         Assert.Equal(8 + (int)n + 36, bytes.Length);
         Assert.Equal(0.25f, BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(8 + (int)n)));

@@ -18,10 +18,26 @@ public sealed record NamedArray(string Name, int[] Shape, float[] Data)
 
 /// <summary>Thrown for a safetensors file that is truncated, corrupt or uses what this reader does not support.</summary>
 public sealed class SafeTensorsFormatException(string path, string problem)
-    : IOException($"{path}: invalid or corrupt safetensors checkpoint: {problem}");
+    : IOException(Format(path, problem))
+{
+    public string File { get; } = path;
 
-/// <summary>The tensors and string metadata of one safetensors file.</summary>
-public sealed record SafeTensorsContent(IReadOnlyDictionary<string, NamedArray> Tensors, IReadOnlyDictionary<string, string> Metadata);
+    /// <summary>One line whatever the file held: names and values from a corrupt header can carry newlines or be huge.</summary>
+    private static string Format(string path, string problem)
+    {
+        if (problem.Length > 400) problem = problem[..400] + "...";
+        return $"{path}: invalid or corrupt safetensors checkpoint: {problem}".Replace('\r', ' ').Replace('\n', ' ');
+    }
+}
+
+/// <summary>
+/// The tensors and string metadata of one safetensors file. <see cref="Checksummed"/> says the file carried a
+/// <see cref="SafeTensors.ChecksumKey"/> entry and it matched (files from other tools usually carry none).
+/// </summary>
+public sealed record SafeTensorsContent(IReadOnlyDictionary<string, NamedArray> Tensors, IReadOnlyDictionary<string, string> Metadata)
+{
+    public bool Checksummed { get; init; }
+}
 
 /// <summary>
 /// The safetensors format (Hugging Face), float32 only, so PyTorch's <c>safetensors.torch.load_file</c> reads what
@@ -37,30 +53,92 @@ public static class SafeTensors
     /// <summary>The Python implementation refuses headers above 100 MB; so do we, before allocating anything.</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
+    /// <summary>
+    /// Metadata key the writer adds: SHA-256 (hex) of every tensor's name, shape and bytes and every other metadata
+    /// entry (see <see cref="ContentHash"/>), so a flipped bit anywhere that matters is caught on load.
+    /// </summary>
+    public const string ChecksumKey = "content_sha256";
+
+    /// <summary>
+    /// Writes to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over the target,
+    /// so a crash or kill at any moment leaves either the previous file or the complete new one.
+    /// </summary>
     public static void Write(string path, IReadOnlyList<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        byte[] header = BuildHeader(tensors, metadata, out NamedArray[] ordered);
+        byte[] file = Encode(tensors, metadata);
         string full = Path.GetFullPath(path);
         string tmp = full + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                Span<byte> len = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
-                fs.Write(len);
-                fs.Write(header);
-                foreach (NamedArray t in ordered) WriteFloats(fs, t.Data);
+                fs.Write(file);
                 fs.Flush(flushToDisk: true);
             }
             // Readers see the old file or the complete new one, never a half-written checkpoint.
             File.Move(tmp, full, overwrite: true);
+            RemoveStaleTemps(full);
         }
         catch
         {
             try { File.Delete(tmp); } catch (IOException) { }
             throw;
         }
+    }
+
+    /// <summary>
+    /// Deletes temp files beside <paramref name="full"/> left by writers that were killed: those whose process id (in
+    /// the name) no longer runs. A live writer's temp file is left alone; best effort, errors ignored.
+    /// </summary>
+    private static void RemoveStaleTemps(string full)
+    {
+        try
+        {
+            string prefix = Path.GetFileName(full) + ".tmp-";
+            foreach (string f in Directory.EnumerateFiles(Path.GetDirectoryName(full)!, prefix + "*"))
+            {
+                string rest = Path.GetFileName(f)[prefix.Length..];
+                int dash = rest.IndexOf('-');
+                if (dash <= 0 || !int.TryParse(rest.AsSpan(0, dash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)) continue;
+                if (pid == Environment.ProcessId || IsRunning(pid)) continue;
+                File.Delete(f);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The whole file in memory, checksum added (what <see cref="Write"/> puts on disk).</summary>
+    public static byte[] Encode(IReadOnlyList<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        if (metadata is not null && metadata.ContainsKey(ChecksumKey))
+            throw new ArgumentException($"metadata key '{ChecksumKey}' is reserved for the writer's checksum");
+        var withSum = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (metadata is not null) foreach (var (k, v) in metadata) withSum[k] = v;
+        withSum[ChecksumKey] = ContentHash(tensors, withSum);
+        byte[] header = BuildHeader(tensors, withSum, out NamedArray[] ordered);
+        long dataBytes = ordered.Sum(t => 4L * t.Data.Length);
+        using var ms = new MemoryStream(checked((int)(8 + header.Length + dataBytes)));
+        Span<byte> len = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
+        ms.Write(len);
+        ms.Write(header);
+        foreach (NamedArray t in ordered) WriteFloats(ms, t.Data);
+        return ms.GetBuffer().Length == ms.Length ? ms.GetBuffer() : ms.ToArray();
     }
 
     private static byte[] BuildHeader(IReadOnlyList<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata, out NamedArray[] ordered)
@@ -112,9 +190,40 @@ public static class SafeTensors
         foreach (float f in data) { BinaryPrimitives.WriteSingleLittleEndian(buf, f); s.Write(buf); }
     }
 
+    /// <summary>
+    /// SHA-256 over the content in a canonical order (tensors by name: name, rank, dims, byte count, little-endian
+    /// bytes; then metadata by key except <see cref="ChecksumKey"/>: key, value; strings length-prefixed UTF-8), so the
+    /// JSON's spacing and key order do not matter but every name, shape, value and metadata string does.
+    /// </summary>
+    public static string ContentHash(IEnumerable<NamedArray> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        using var h = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        byte[] num = new byte[8];
+        void Long(long v) { BinaryPrimitives.WriteInt64LittleEndian(num, v); h.AppendData(num); }
+        void Str(string v) { byte[] b = Encoding.UTF8.GetBytes(v); Long(b.Length); h.AppendData(b); }
+        foreach (NamedArray t in tensors.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            Str(t.Name);
+            Long(t.Shape.Length);
+            foreach (int d in t.Shape) Long(d);
+            Long(4L * t.Data.Length);
+            if (BitConverter.IsLittleEndian) h.AppendData(MemoryMarshal.AsBytes(t.Data.AsSpan()));
+            else foreach (float f in t.Data) { BinaryPrimitives.WriteSingleLittleEndian(num, f); h.AppendData(num, 0, 4); }
+        }
+        foreach (var (k, v) in metadata.Where(p => p.Key != ChecksumKey).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Str(k);
+            Str(v);
+        }
+        return Convert.ToHexStringLower(h.GetHashAndReset());
+    }
+
     public static SafeTensorsContent Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found", path);
+        long length = new FileInfo(path).Length;
+        // Checked before reading: a file too large for one array cannot be a checkpoint this reader wrote.
+        if (length > Array.MaxLength) throw new SafeTensorsFormatException(path, $"{length} bytes, more than the {Array.MaxLength}-byte limit");
         byte[] bytes = File.ReadAllBytes(path);
         return Parse(path, bytes);
     }
@@ -133,50 +242,78 @@ public static class SafeTensors
         JsonDocument doc;
         try { doc = JsonDocument.Parse(headerBytes.ToArray()); }
         catch (JsonException e) { throw new SafeTensorsFormatException(path, "header is not valid JSON: " + e.Message); }
-        using (doc)
+        try
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new SafeTensorsFormatException(path, "header is not a JSON object");
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var entries = new List<(string Name, int[] Shape, long Begin, long End)>();
-            foreach (JsonProperty p in doc.RootElement.EnumerateObject())
-            {
-                if (p.Name == "__metadata__")
-                {
-                    if (p.Value.ValueKind != JsonValueKind.Object) throw new SafeTensorsFormatException(path, "__metadata__ is not an object");
-                    foreach (JsonProperty m in p.Value.EnumerateObject())
-                    {
-                        if (m.Value.ValueKind != JsonValueKind.String) throw new SafeTensorsFormatException(path, $"metadata '{m.Name}' is not a string");
-                        metadata[m.Name] = m.Value.GetString()!;
-                    }
-                    continue;
-                }
-                if (entries.Exists(e => e.Name == p.Name)) throw new SafeTensorsFormatException(path, $"tensor '{p.Name}' appears twice in the header");
-                entries.Add(ParseEntry(path, p));
-            }
-
-            // Offsets must tile the data block exactly: sorted by begin, each starts where the previous ended.
-            entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
-            long expected = 0;
-            foreach (var e in entries)
-            {
-                if (e.Begin != expected) throw new SafeTensorsFormatException(path, $"tensor '{e.Name}' starts at byte {e.Begin}, expected {expected} (overlap or gap)");
-                expected = e.End;
-            }
-            if (expected != data.Length)
-                throw new SafeTensorsFormatException(path, $"tensors cover {expected} data bytes but the file holds {data.Length} (truncated or trailing bytes)");
-
-            var tensors = new Dictionary<string, NamedArray>(StringComparer.Ordinal);
-            foreach (var e in entries)
-            {
-                var values = new float[(e.End - e.Begin) / 4];
-                ReadOnlySpan<byte> src = data.Slice((int)e.Begin, (int)(e.End - e.Begin));
-                if (BitConverter.IsLittleEndian) src.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-                else for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(src[(4 * i)..]);
-                tensors[e.Name] = new NamedArray(e.Name, e.Shape, values);
-            }
-            return new SafeTensorsContent(tensors, metadata);
+            return ParseDocument(path, doc, data);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonElement.GetString on an escaped lone surrogate and similar undecodable text.
+            throw new SafeTensorsFormatException(path, "header holds text that cannot be decoded: " + e.Message);
+        }
+        finally
+        {
+            doc.Dispose();
         }
     }
+
+    private static SafeTensorsContent ParseDocument(string path, JsonDocument doc, ReadOnlySpan<byte> data)
+    {
+        if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new SafeTensorsFormatException(path, "header is not a JSON object");
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entries = new List<(string Name, int[] Shape, long Begin, long End)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        bool sawMetadata = false;
+        foreach (JsonProperty p in doc.RootElement.EnumerateObject())
+        {
+            if (p.Name == "__metadata__")
+            {
+                if (sawMetadata) throw new SafeTensorsFormatException(path, "__metadata__ appears twice in the header");
+                sawMetadata = true;
+                if (p.Value.ValueKind != JsonValueKind.Object) throw new SafeTensorsFormatException(path, "__metadata__ is not an object");
+                foreach (JsonProperty m in p.Value.EnumerateObject())
+                {
+                    if (m.Value.ValueKind != JsonValueKind.String) throw new SafeTensorsFormatException(path, $"metadata '{m.Name}' is not a string");
+                    // A repeated key could carry a second, unchecked value: refuse it rather than pick one.
+                    if (!metadata.TryAdd(m.Name, m.Value.GetString()!)) throw new SafeTensorsFormatException(path, $"metadata '{m.Name}' appears twice");
+                }
+                continue;
+            }
+            if (!names.Add(p.Name)) throw new SafeTensorsFormatException(path, $"tensor '{p.Name}' appears twice in the header");
+            entries.Add(ParseEntry(path, p));
+        }
+
+        // Offsets must tile the data block exactly: sorted by begin, each starts where the previous ended.
+        entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
+        long expected = 0;
+        foreach (var e in entries)
+        {
+            if (e.Begin != expected) throw new SafeTensorsFormatException(path, $"tensor '{e.Name}' starts at byte {e.Begin}, expected {expected} (overlap or gap)");
+            expected = e.End;
+        }
+        if (expected != data.Length)
+            throw new SafeTensorsFormatException(path, $"tensors cover {expected} data bytes but the file holds {data.Length} (truncated or trailing bytes)");
+
+        var tensors = new Dictionary<string, NamedArray>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            var values = new float[(e.End - e.Begin) / 4];
+            ReadOnlySpan<byte> src = data.Slice((int)e.Begin, (int)(e.End - e.Begin));
+            if (BitConverter.IsLittleEndian) src.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+            else for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(src[(4 * i)..]);
+            tensors[e.Name] = new NamedArray(e.Name, e.Shape, values);
+        }
+        bool checksummed = metadata.TryGetValue(ChecksumKey, out string? stored);
+        if (checksummed)
+        {
+            string actual = ContentHash(tensors.Values, metadata);
+            if (!string.Equals(stored, actual, StringComparison.OrdinalIgnoreCase))
+                throw new SafeTensorsFormatException(path, $"checksum mismatch: metadata '{ChecksumKey}' is {Short(stored!)}, the content hashes to {Short(actual)} (corrupted)");
+        }
+        return new SafeTensorsContent(tensors, metadata) { Checksummed = checksummed };
+    }
+
+    private static string Short(string hex) => hex.Length > 16 ? hex[..16] + "..." : hex;
 
     private static (string Name, int[] Shape, long Begin, long End) ParseEntry(string path, JsonProperty p)
     {

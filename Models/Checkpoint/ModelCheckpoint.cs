@@ -9,8 +9,12 @@ namespace RnnEngine.Models.Checkpoint;
 /// <summary>
 /// A trained detector on disk: the parameters as F32 safetensors tensors (named as the layers name them), and in
 /// "__metadata__" JSON strings for everything else a run needs to score new data: "scaler", "error_model",
-/// "threshold" and the full "config" (whatever JSON the runner passes), plus "format" = <see cref="FormatTag"/>.
-/// Each part except the parameters is optional, so a checkpoint can be saved before the error model is fitted.
+/// "threshold" and the full "config" (whatever JSON the runner passes), plus "format" = <see cref="FormatTag"/>,
+/// "format_version" = <see cref="FormatVersion"/> and the writer's SHA-256 of the content
+/// (<see cref="SafeTensors.ChecksumKey"/>). Each part except the parameters is optional, so a checkpoint can be saved
+/// before the error model is fitted. Saving is crash-safe (temp file, flush, rename: see <see cref="SafeTensors.Write"/>);
+/// loading rejects a truncated, corrupted (checksum), foreign or other-version file, and non-finite parameters, with
+/// one <see cref="SafeTensorsFormatException"/> line naming the file.
 /// </summary>
 public sealed record ModelCheckpoint(
     IReadOnlyList<NamedArray> Parameters,
@@ -19,7 +23,9 @@ public sealed record ModelCheckpoint(
     GaussianErrorModel? ErrorModel = null,
     Threshold? Threshold = null)
 {
-    public const string FormatTag = "rnnengine-checkpoint-v1";
+    public const string FormatTag = "rnnengine-checkpoint";
+    /// <summary>2: content checksum required. Version 1 files ("format" = "rnnengine-checkpoint-v1") had none.</summary>
+    public const string FormatVersion = "2";
 
     /// <summary>Copies the current parameter values (any backend) into host arrays.</summary>
     public static IReadOnlyList<NamedArray> FromParameters(IEnumerable<Parameter> parameters) =>
@@ -41,18 +47,35 @@ public sealed record ModelCheckpoint(
 
     public void Save(string path)
     {
-        var meta = new Dictionary<string, string> { ["format"] = FormatTag, ["config"] = ConfigJson };
+        var meta = new Dictionary<string, string> { ["format"] = FormatTag, ["format_version"] = FormatVersion, ["config"] = ConfigJson };
         if (Scaler is not null) meta["scaler"] = ScalerJson.ToJson(Scaler);
         if (ErrorModel is not null) meta["error_model"] = ErrorModel.ToJson();
         if (Threshold is not null) meta["threshold"] = Threshold.ToJson();
         SafeTensors.Write(path, Parameters, meta);
     }
 
-    public static ModelCheckpoint Load(string path)
+    public static ModelCheckpoint Load(string path) => FromContent(path, SafeTensors.Read(path));
+
+    /// <summary>A checkpoint file held in memory; <paramref name="name"/> names it in errors.</summary>
+    public static ModelCheckpoint Parse(string name, ReadOnlySpan<byte> file) => FromContent(name, SafeTensors.Parse(name, file));
+
+    private static ModelCheckpoint FromContent(string path, SafeTensorsContent c)
     {
-        SafeTensorsContent c = SafeTensors.Read(path);
         if (!c.Metadata.TryGetValue("format", out string? format) || format != FormatTag)
-            throw new SafeTensorsFormatException(path, $"metadata 'format' is '{format}', expected '{FormatTag}'");
+        {
+            if (format == FormatTag + "-v1")
+                throw new SafeTensorsFormatException(path, $"checkpoint format version 1 (no checksum); this build reads version {FormatVersion}: train or save the model again");
+            throw new SafeTensorsFormatException(path, $"metadata 'format' is '{Clip(format)}', expected '{FormatTag}' (not an RnnEngine checkpoint)");
+        }
+        if (!c.Metadata.TryGetValue("format_version", out string? version) || version != FormatVersion)
+            throw new SafeTensorsFormatException(path, $"checkpoint format version '{Clip(version)}', this build reads version {FormatVersion}");
+        if (!c.Checksummed)
+            throw new SafeTensorsFormatException(path, $"no content checksum (metadata '{SafeTensors.ChecksumKey}')");
+        foreach (NamedArray a in c.Tensors.Values)
+        {
+            int bad = Array.FindIndex(a.Data, v => !float.IsFinite(v));
+            if (bad >= 0) throw new SafeTensorsFormatException(path, $"tensor '{a.Name}' holds {a.Data[bad]} at element {bad}: a diverged model is not loaded");
+        }
         if (!c.Metadata.TryGetValue("config", out string? config))
             throw new SafeTensorsFormatException(path, "metadata has no 'config'");
         try
@@ -64,9 +87,12 @@ public sealed record ModelCheckpoint(
                 c.Metadata.TryGetValue("error_model", out string? e) ? GaussianErrorModel.FromJson(e) : null,
                 c.Metadata.TryGetValue("threshold", out string? t) ? Thresholds.Threshold.FromJson(t) : null);
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
+            // Metadata JSON that parses but describes an impossible scaler, error model or threshold.
             throw new SafeTensorsFormatException(path, ex.Message);
         }
     }
+
+    private static string Clip(string? s) => s is null ? "(none)" : s.Length > 40 ? s[..40] + "..." : s;
 }

@@ -13,4 +13,6 @@ public sealed record CsvReadOptions
     public IReadOnlyList<int>? ColumnIndices { get; init; }
     public string? LabelColumn { get; init; }
     public int? LabelColumnIndex { get; init; }
+    /// <summary>Empty, NaN, infinity or NA cells: an error unless a policy says otherwise (see <see cref="MissingPolicy"/>).</summary>
+    public MissingPolicy Missing { get; init; } = MissingPolicy.Error;
 }

@@ -20,9 +20,27 @@ public static class ScoreFiles
 {
     public static IReadOnlyList<ScoredRow> ReadScores(string path)
     {
+        if (!File.Exists(path)) throw new DataFormatException(path, null, null, "file not found");
+        return CsvFaults.Guard(path, () =>
+        {
+            using CsvReader csv = CsvReader.FromFile(path, Options(hasHeader: true));
+            return ScoresCore(path, csv);
+        });
+    }
+
+    /// <summary>Reads a scores file held in memory; <paramref name="name"/> names it in messages.</summary>
+    public static IReadOnlyList<ScoredRow> ReadScoresText(string text, string name) => CsvFaults.Guard(name, () =>
+    {
+        using CsvReader csv = CsvReader.FromText(text, Options(hasHeader: true));
+        return ScoresCore(name, csv);
+    });
+
+    private static IReadOnlyList<ScoredRow> ScoresCore(string path, CsvReader csv)
+    {
         var rows = new List<ScoredRow>();
         var seen = new HashSet<long>();
-        using CsvReader csv = Open(path);
+        csv.ReadHeader();
+        if (csv.Headers.Count == 0) throw new DataFormatException(path, null, null, "empty file: expected a header line");
         string[] header = [.. csv.Headers];
         int index = Column(path, header, "index", required: true);
         int score = Column(path, header, "score", required: true);
@@ -59,8 +77,23 @@ public static class ScoreFiles
     public static IReadOnlyDictionary<long, bool> ReadLabels(string path)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, null, null, "file not found");
+        return CsvFaults.Guard(path, () =>
+        {
+            using CsvReader csv = CsvReader.FromFile(path, Options(hasHeader: false));
+            return LabelsCore(path, csv);
+        });
+    }
+
+    /// <summary>Reads a label file held in memory; <paramref name="name"/> names it in messages.</summary>
+    public static IReadOnlyDictionary<long, bool> ReadLabelsText(string text, string name) => CsvFaults.Guard(name, () =>
+    {
+        using CsvReader csv = CsvReader.FromText(text, Options(hasHeader: false));
+        return LabelsCore(name, csv);
+    });
+
+    private static IReadOnlyDictionary<long, bool> LabelsCore(string path, CsvReader csv)
+    {
         var labels = new Dictionary<long, bool>();
-        using CsvReader csv = CsvReader.FromFile(path, Options(hasHeader: false));
         int indexCol = -1, labelCol = 0, width = -1;
         string[]? header = null;
         long next = 0;
@@ -109,24 +142,11 @@ public static class ScoreFiles
         FormatProvider = CultureInfo.InvariantCulture,
     };
 
-    private static CsvReader Open(string path)
-    {
-        if (!File.Exists(path)) throw new DataFormatException(path, null, null, "file not found");
-        CsvReader csv = CsvReader.FromFile(path, Options(hasHeader: true));
-        csv.ReadHeader();
-        if (csv.Headers.Count == 0)
-        {
-            csv.Dispose();
-            throw new DataFormatException(path, null, null, "empty file: expected a header line");
-        }
-        return csv;
-    }
-
     private static int Column(string path, string[] header, string name, bool required)
     {
         int i = Array.FindIndex(header, h => h.Trim() == name);
         if (i < 0 && required)
-            throw new DataFormatException(path, 1, $"'{name}'", $"missing column: the header has {string.Join(", ", header.Select(h => "'" + h + "'"))}");
+            throw new DataFormatException(path, 1, $"'{name}'", $"missing column: the header has {string.Join(", ", header.Take(20).Select(h => "'" + Clip(h) + "'"))}");
         return i;
     }
 
@@ -139,5 +159,7 @@ public static class ScoreFiles
         long.TryParse(cell.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long i) && i >= 0 ? i
             : throw new DataFormatException(path, line, Name(header, col), $"expected a non-negative integer index, got {DataFormatException.Quote(cell)}");
 
-    private static string Name(string[]? header, int c) => header is null ? $"#{c + 1}" : $"'{header[c]}' (#{c + 1})";
+    private static string Name(string[]? header, int c) => header is null ? $"#{c + 1}" : $"'{Clip(header[c])}' (#{c + 1})";
+
+    private static string Clip(string s) => s.Length > 40 ? s[..40] + "..." : s;
 }
