@@ -69,10 +69,17 @@ public class GemmCpuPathTests
         var a = s.Of(Data.ToFloat(Data.Uniform(1, 64 * 256)), 64, 256);
         var b = s.Of(Data.ToFloat(Data.Uniform(2, 1024 * 256)), 1024, 256);
         var c = s.Zeros(64, 1024);
-        for (int i = 0; i < 3; i++) backend.Gemm(false, true, 1f, a, b, 0f, c);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) backend.Gemm(false, true, 1f, a, b, 0.5f, c);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        for (int i = 0; i < 20; i++) backend.Gemm(false, true, 1f, a, b, i % 2 == 0 ? 0f : 0.5f, c);
+        // A per-call allocation shows in every round; a one-off runtime event (tiered recompilation, a class
+        // initialiser on a loaded machine) shows in one round at most, so the quietest of three rounds is judged.
+        long least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) backend.Gemm(false, true, 1f, a, b, 0.5f, c);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, least);
     }
 
     [Fact]
