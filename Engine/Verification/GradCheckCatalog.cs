@@ -6,5 +6,6 @@ public static class GradCheckCatalog
     public static IReadOnlyList<GradCheck> Engine() =>
     [
         new GemmCheck(false, false), new GemmCheck(false, true), new GemmCheck(true, false), new GemmCheck(true, true),
+        new GruCheck(1), new GruCheck(2),
     ];
 }
