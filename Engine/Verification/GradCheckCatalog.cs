@@ -7,5 +7,6 @@ public static class GradCheckCatalog
     [
         new GemmCheck(false, false), new GemmCheck(false, true), new GemmCheck(true, false), new GemmCheck(true, true),
         new GruCheck(1), new GruCheck(2),
+        new LstmCellCheck(peephole: false), new LstmCellCheck(peephole: true),
     ];
 }
