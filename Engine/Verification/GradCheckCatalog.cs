@@ -8,5 +8,8 @@ public static class GradCheckCatalog
         new GemmCheck(false, false), new GemmCheck(false, true), new GemmCheck(true, false), new GemmCheck(true, true),
         new GruCheck(1), new GruCheck(2),
         new LstmCellCheck(peephole: false), new LstmCellCheck(peephole: true),
+        new AddCheck(), new MulCheck(), new BiasAddCheck(), new ColumnSumCheck(),
+        new ActivationCheck(ActivationKind.Sigmoid), new ActivationCheck(ActivationKind.Tanh),
+        new ActivationCheck(ActivationKind.Relu), new ActivationCheck(ActivationKind.LeakyRelu),
     ];
 }
