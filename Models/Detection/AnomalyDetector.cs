@@ -3,6 +3,7 @@ using RnnEngine.Models.Architectures;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Data.Scaling;
 using RnnEngine.Models.Scoring;
+using RnnEngine.Models.Thresholds;
 using RnnEngine.Models.Training;
 
 namespace RnnEngine.Models.Detection;
@@ -21,17 +22,18 @@ public sealed class AnomalyDetector : IDisposable
     public DetectorConfig Config { get; }
     public IWindowModel Model { get; }
     public AffineScaler Scaler { get; }
-    public GaussianErrorModel ErrorModel { get; private set; }
-    public double Threshold { get; private set; }
-    public TrainReport? Report { get; private set; }
+    public GaussianErrorModel ErrorModel { get; }
+    public Threshold ThresholdRule { get; }
+    public double Threshold => ThresholdRule.Value;
+    public TrainReport? Report { get; private init; }
 
-    internal AnomalyDetector(DetectorConfig config, IWindowModel model, AffineScaler scaler, GaussianErrorModel errorModel, double threshold)
+    internal AnomalyDetector(DetectorConfig config, IWindowModel model, AffineScaler scaler, GaussianErrorModel errorModel, Threshold threshold)
     {
         Config = config;
         Model = model;
         Scaler = scaler;
         ErrorModel = errorModel;
-        Threshold = threshold;
+        ThresholdRule = threshold;
     }
 
     public static AnomalyDetector Train(Backend device, Series series, DetectorConfig config, TrainOptions options, TextWriter? progress)
@@ -55,14 +57,18 @@ public sealed class AnomalyDetector : IDisposable
         try
         {
             var report = Trainer.Fit(model, Same(fit), valid.Count > 0 ? Same(valid) : null, options, progress);
-            var detector = new AnomalyDetector(config, model, scaler, GaussianErrorModel.Identity(series.Features), 0) { Report = report };
-            // error model and threshold on the held-out normal tail: the last row of each sliding window
+            // error model and threshold on the held-out tail: the last row of each sliding window
             Series heldOut = scaled.Slice(validEnd, n - validEnd);
-            float[] errors = detector.LastRowErrors(heldOut, out bool[] usable);
-            detector.ErrorModel = GaussianErrorModel.Fit(Select(errors, usable, series.Features), series.Features);
-            double[] scores = detector.ScoresFromErrors(errors, usable);
-            detector.Threshold = ThresholdFor(scores.Where(double.IsFinite).ToArray());
-            return detector;
+            float[] errors = LastRowErrors(model, heldOut, out bool[] usable);
+            bool[] normal = usable.Select((u, t) => u && !(heldOut.Labels?[t] ?? false)).ToArray();
+            bool[] anomalous = usable.Select((u, t) => u && (heldOut.Labels?[t] ?? false)).ToArray();
+            if (normal.Count(x => x) < 2)
+                throw new DataFormatException(series.Source, null, null, "the held-out last 15 % has fewer than 2 normal rows to fit the error model");
+            var errorModel = GaussianErrorModel.Fit(Select(errors, normal, series.Features), series.Features);
+            double[] scores = Scores(errorModel, errors, usable, series.Features);
+            // seed 001's rule: F-beta search when labelled anomalies are at hand, else twice the largest normal score
+            Threshold threshold = ThresholdRules.FBetaSearch(Pick(scores, normal), Pick(scores, anomalous));
+            return new AnomalyDetector(config, model, scaler, errorModel, threshold) { Report = report };
         }
         catch
         {
@@ -76,14 +82,14 @@ public sealed class AnomalyDetector : IDisposable
     {
         if (series.Features != Config.Features)
             throw new DataFormatException(series.Source, null, null, $"expected {Config.Features} feature columns like the training data, got {series.Features}");
-        float[] errors = LastRowErrors(Scaled(series, Scaler), out bool[] usable);
-        return ScoresFromErrors(errors, usable);
+        float[] errors = LastRowErrors(Model, Scaled(series, Scaler), out bool[] usable);
+        return Scores(ErrorModel, errors, usable, Config.Features);
     }
 
     /// <summary>|x - x^| of each row as the last row of the window ending there, [N, F]; usable[t] = a window ends at t.</summary>
-    private float[] LastRowErrors(Series scaled, out bool[] usable)
+    private static float[] LastRowErrors(IWindowModel model, Series scaled, out bool[] usable)
     {
-        int T = Config.Window, f = scaled.Features, n = scaled.Length;
+        int T = model.Window, f = scaled.Features, n = scaled.Length;
         var errors = new float[n * f];
         usable = new bool[n];
         const int chunk = 256;
@@ -93,7 +99,7 @@ public sealed class AnomalyDetector : IDisposable
             int count = Math.Min(chunk, n - end0);
             for (int w = 0; w < count; w++)
                 scaled.Values.AsSpan((end0 + w - T + 1) * f, T * f).CopyTo(input.AsSpan(w * T * f));
-            float[] output = Inference.PredictAll(Model, input.AsSpan(0, count * T * f), count);
+            float[] output = Inference.PredictAll(model, input.AsSpan(0, count * T * f), count);
             for (int w = 0; w < count; w++)
             {
                 int row = end0 + w, last = (w * T + T - 1) * f;
@@ -104,16 +110,15 @@ public sealed class AnomalyDetector : IDisposable
         return errors;
     }
 
-    private double[] ScoresFromErrors(float[] errors, bool[] usable)
+    private static double[] Scores(GaussianErrorModel errorModel, float[] errors, bool[] usable, int f)
     {
-        int f = Config.Features;
         var scores = new double[usable.Length];
         for (int t = 0; t < usable.Length; t++)
-            scores[t] = usable[t] ? ErrorModel.Score(errors.AsSpan(t * f, f)) : double.NaN;
+            scores[t] = usable[t] ? errorModel.SquaredDistance(errors.AsSpan(t * f, f)) : double.NaN;
         return scores;
     }
 
-    private static double ThresholdFor(double[] normalScores) => ThresholdRule.Fit(normalScores);
+    private static double[] Pick(double[] scores, bool[] mask) => [.. scores.Where((_, t) => mask[t])];
 
     private static float[] Select(float[] errors, bool[] usable, int f)
     {

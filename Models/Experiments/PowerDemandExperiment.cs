@@ -5,6 +5,7 @@ using RnnEngine.Models.Data;
 using RnnEngine.Models.Data.Scaling;
 using RnnEngine.Models.Metrics;
 using RnnEngine.Models.Scoring;
+using RnnEngine.Models.Thresholds;
 using RnnEngine.Models.Training;
 
 namespace RnnEngine.Models.Experiments;
@@ -63,7 +64,8 @@ public static class PowerDemandExperiment
         var errorModel = GaussianErrorModel.Fit(AbsErrors(model, initWindows.Select(split.VN1)), 1);
         double[] normalScores = PointScores(model, errorModel, initWindows.Select(split.VN2));
         double[] anomalousScores = split.VA.Length > 0 ? PointScores(model, errorModel, initWindows.Select(split.VA)) : [];
-        double threshold = Seed001Threshold.Fit(normalScores, anomalousScores);
+        Threshold rule = ThresholdRules.FBetaSearch(normalScores, anomalousScores);
+        double threshold = rule.Value;
 
         double[] points = PointScores(model, errorModel, testWindows);
         var windowScores = new double[testWindows.Count];
@@ -88,7 +90,7 @@ public static class PowerDemandExperiment
         {
             ["window"] = T.ToString(), ["hidden"] = o.Hidden.ToString(), ["epochs"] = o.Epochs.ToString(),
             ["patience"] = o.Patience.ToString(), ["batch"] = o.BatchSize.ToString(), ["lr"] = o.LearningRate.ToString("G"),
-            ["seed"] = o.Seed.ToString(), ["decode"] = o.Decode.ToString().ToLowerInvariant(),
+            ["seed"] = o.Seed.ToString(), ["threshold_rule"] = rule.Method, ["decode"] = o.Decode.ToString().ToLowerInvariant(),
             ["stream_scaling"] = o.PerWindowScaling ? "per-window minmax" : "init minmax",
             ["split"] = $"sN {split.SN.Length}, vN1 {split.VN1.Length}, vN2 {split.VN2.Length}, tN {split.TN.Length}, vA {split.VA.Length}, tA {split.TA.Length}",
         };
@@ -113,7 +115,7 @@ public static class PowerDemandExperiment
         float[] e = AbsErrors(model, windows);
         int f = windows.Features;
         var scores = new double[e.Length / f];
-        for (int i = 0; i < scores.Length; i++) scores[i] = errorModel.Score(e.AsSpan(i * f, f));
+        for (int i = 0; i < scores.Length; i++) scores[i] = errorModel.SquaredDistance(e.AsSpan(i * f, f));
         return scores;
     }
 }

@@ -2,7 +2,6 @@ namespace RnnEngine.Engine;
 
 public static partial class Reference
 {
-    public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
 
     /// <summary>Float64 spec of <see cref="Backend.GruCellForward"/>; b rows of h units.</summary>
     public static void GruCellForward(int b, int h, ReadOnlySpan<double> gx, ReadOnlySpan<double> gh, ReadOnlySpan<double> bih,
