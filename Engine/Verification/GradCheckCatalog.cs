@@ -11,5 +11,7 @@ public static class GradCheckCatalog
         new AddCheck(), new MulCheck(), new BiasAddCheck(), new ColumnSumCheck(),
         new ActivationCheck(ActivationKind.Sigmoid), new ActivationCheck(ActivationKind.Tanh),
         new ActivationCheck(ActivationKind.Relu), new ActivationCheck(ActivationKind.LeakyRelu),
+        new LstmCheck("lstm", layers: 1, peephole: false), new LstmCheck("lstm-peephole", layers: 1, peephole: true),
+        new LstmCheck("lstm-2layer", layers: 2, peephole: false),
     ];
 }

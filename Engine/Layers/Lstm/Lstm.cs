@@ -1,0 +1,205 @@
+using RnnEngine.Engine.Tensors;
+
+namespace RnnEngine.Engine.Layers;
+
+/// <summary>
+/// Multi-layer LSTM over time-major sequences with backpropagation through time.
+///
+/// Layout and formulation (as PyTorch nn.LSTM, plus TF LSTMCell-style peepholes):
+///   weight_ih_l{k} [4H, F_k], weight_hh_l{k} [4H, H], bias_ih_l{k} [4H], bias_hh_l{k} [4H] (F_0 = input size, F_k = H);
+///   gate order along 4H is i, f, g, o; both biases are added (b_ih + b_hh, so PyTorch weights load unchanged).
+///   a_t = x_t W_ih^T + b_ih + b_hh + h_{t-1} W_hh^T
+///   i = sigmoid(a_i + w_ci * c_{t-1}), f = sigmoid(a_f + w_cf * c_{t-1}), g = tanh(a_g),
+///   c_t = f * c_{t-1} + i * g, o = sigmoid(a_o + w_co * c_t), h_t = o * tanh(c_t).
+///   Peepholes (optional) are weight_peephole_l{k} [3, H] with rows w_ci, w_cf, w_co; note the output gate looks at the
+///   new cell c_t, the input and forget gates at c_{t-1} (TF LSTMCell use_peepholes).
+///   Dropout (training only) acts on the output of every layer but the last, i.e. on the inputs between layers.
+///
+/// Work per layer: one GEMM projects all T steps' inputs at once ([T*B, F] x W_ih^T, biases first by rank-1 GEMMs with
+/// a ones column); each step adds h_{t-1} W_hh^T into its gate slice (beta = 1) and runs the fused cell. Backward sweeps
+/// t = T-1..0 with one GEMM per step for the recurrent dh; dW_ih, dW_hh and the bias gradients are one GEMM each over
+/// all steps afterwards. Activations are saved in buffers made at the first call for a (T, B) and reused.
+/// </summary>
+public sealed partial class Lstm : IDisposable
+{
+    private readonly Backend device;
+    private readonly Parameter[] wih, whh, bih, bhh;
+    private readonly Parameter?[] peep;
+
+    public int InputSize { get; }
+    public int HiddenSize { get; }
+    public int NumLayers { get; }
+    public bool Peephole { get; }
+    public float Dropout { get; }
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    public Lstm(Backend device, int inputSize, int hiddenSize, int numLayers = 1, bool peephole = false, float dropout = 0f, ulong seed = 0)
+    {
+        if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0)
+            throw new ArgumentException($"lstm: input size {inputSize}, hidden size {hiddenSize} and layers {numLayers} must be positive");
+        if (dropout < 0f || dropout >= 1f) throw new ArgumentException($"lstm: dropout {dropout} must be in [0, 1)");
+        this.device = device;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        NumLayers = numLayers;
+        Peephole = peephole;
+        Dropout = dropout;
+        int g = 4 * hiddenSize;
+        wih = new Parameter[numLayers]; whh = new Parameter[numLayers];
+        bih = new Parameter[numLayers]; bhh = new Parameter[numLayers];
+        peep = new Parameter?[numLayers];
+        var all = new List<Parameter>();
+        double bound = 1.0 / Math.Sqrt(hiddenSize);
+        for (int l = 0; l < numLayers; l++)
+        {
+            int f = l == 0 ? inputSize : hiddenSize;
+            wih[l] = new Parameter(device, $"weight_ih_l{l}", g, f);
+            whh[l] = new Parameter(device, $"weight_hh_l{l}", g, hiddenSize);
+            bih[l] = new Parameter(device, $"bias_ih_l{l}", g);
+            bhh[l] = new Parameter(device, $"bias_hh_l{l}", g);
+            all.AddRange([wih[l], whh[l], bih[l], bhh[l]]);
+            if (peephole)
+            {
+                peep[l] = new Parameter(device, $"weight_peephole_l{l}", 3, hiddenSize);
+                all.Add(peep[l]!);
+            }
+        }
+        // One seed, one stream per parameter (its index): the same values on every backend.
+        for (int p = 0; p < all.Count; p++) all[p].InitUniform(bound, seed, (ulong)p);
+        Parameters = all;
+    }
+
+    /// <summary>
+    /// Full-sequence forward. x [T,B,F]; h0, c0 [L,B,H] or null (zeros); y [T,B,H] the last layer's outputs; hN, cN
+    /// [L,B,H] the final states (optional). Saves what <see cref="Backward"/> needs. Dropout only when training.
+    /// </summary>
+    public void Forward(Tensor x, Tensor? h0, Tensor? c0, Tensor y, Tensor? hN, Tensor? cN, bool training)
+    {
+        int t = x.Rank == 3 ? x.Dim(0) : -1, b = x.Rank == 3 ? x.Dim(1) : -1;
+        if (x.Rank != 3 || x.Dim(2) != InputSize || t == 0 || b == 0)
+            throw new ArgumentException($"lstm: input x has shape {x.ShapeString}, expected [T, B, {InputSize}] with T, B > 0");
+        RequireShape(y, "y", t, b, HiddenSize);
+        if (h0 is not null) RequireShape(h0, "h0", NumLayers, b, HiddenSize);
+        if (c0 is not null) RequireShape(c0, "c0", NumLayers, b, HiddenSize);
+        if (hN is not null) RequireShape(hN, "hN", NumLayers, b, HiddenSize);
+        if (cN is not null) RequireShape(cN, "cN", NumLayers, b, HiddenSize);
+        if (training && Dropout > 0f && NumLayers > 1)
+            throw new NotSupportedException("lstm: dropout between layers needs the Dropout op from branch `ops` (not merged yet)");
+
+        var s = Buffers(t, b);
+        int g = 4 * HiddenSize;
+        Tensor[]? h0l = s.LayerViews(0, h0), c0l = s.LayerViews(1, c0), hNl = s.LayerViews(2, hN), cNl = s.LayerViews(3, cN);
+        for (int l = 0; l < NumLayers; l++)
+        {
+            var L = s.Layers[l];
+            // Hs[0] = h0, Cs[0] = c0: the saved state sequence then holds every h_{t-1} contiguously for dW_hh.
+            device.Copy(h0l is null ? s.ZeroState : h0l[l], L.HStep[0]);
+            device.Copy(c0l is null ? s.ZeroState : c0l[l], L.CStep[0]);
+
+            Tensor input = l == 0 ? x.Reshape(t * b, InputSize) : s.Layers[l - 1].Outputs;
+            device.Gemm(false, false, 1f, s.OnesColumn, bih[l].Value.Reshape(1, g), 0f, L.GatesFlat);
+            device.Gemm(false, false, 1f, s.OnesColumn, bhh[l].Value.Reshape(1, g), 1f, L.GatesFlat);
+            device.Gemm(false, true, 1f, input, wih[l].Value, 1f, L.GatesFlat);
+            Tensor? pw = peep[l]?.Value;
+            for (int step = 0; step < t; step++)
+            {
+                var gates = L.GateStep[step];
+                device.Gemm(false, true, 1f, L.HStep[step], whh[l].Value, 1f, gates);
+                device.LstmCellForward(gates, L.CStep[step], pw, L.HStep[step + 1], L.CStep[step + 1], gates);
+            }
+            if (hNl is not null) device.Copy(L.HStep[t], hNl[l]);
+            if (cNl is not null) device.Copy(L.CStep[t], cNl[l]);
+        }
+        device.Copy(s.Layers[NumLayers - 1].Outputs, y);
+        s.ForwardDone = true;
+        s.Input = x;
+    }
+
+    /// <summary>
+    /// BPTT through the last <see cref="Forward"/>. dy [T,B,H]; dhN, dcN [L,B,H] or null (zero). Writes dx [T,B,F],
+    /// dh0, dc0 [L,B,H] when given, and accumulates (+=) every parameter gradient.
+    /// </summary>
+    public void Backward(Tensor dy, Tensor? dhN, Tensor? dcN, Tensor? dx, Tensor? dh0, Tensor? dc0)
+    {
+        var s = saved ?? throw new InvalidOperationException("lstm: Backward called before Forward");
+        if (!s.ForwardDone) throw new InvalidOperationException("lstm: Backward called before Forward");
+        int t = s.T, b = s.B, g = 4 * HiddenSize;
+        RequireShape(dy, "dy", t, b, HiddenSize);
+        if (dhN is not null) RequireShape(dhN, "dhN", NumLayers, b, HiddenSize);
+        if (dcN is not null) RequireShape(dcN, "dcN", NumLayers, b, HiddenSize);
+        if (dx is not null) RequireShape(dx, "dx", t, b, InputSize);
+        if (dh0 is not null) RequireShape(dh0, "dh0", NumLayers, b, HiddenSize);
+        if (dc0 is not null) RequireShape(dc0, "dc0", NumLayers, b, HiddenSize);
+
+        // Every view the sweep needs is resolved here (cached while the caller passes the same tensors): none in the loop.
+        Tensor[] dySteps = s.StepViews(dy);
+        Tensor[]? dhNl = s.LayerViews(4, dhN), dcNl = s.LayerViews(5, dcN), dh0l = s.LayerViews(6, dh0), dc0l = s.LayerViews(7, dc0);
+        for (int l = NumLayers - 1; l >= 0; l--)
+        {
+            var L = s.Layers[l];
+            Tensor? pw = peep[l]?.Value, dpw = peep[l]?.Grad;
+            Tensor[] dIn = l == NumLayers - 1 ? dySteps : s.DOutputStep;
+            for (int step = t - 1; step >= 0; step--)
+            {
+                Tensor? dhRec = step == t - 1 ? dhNl?[l] : s.DhRec;
+                Tensor? dcNext = step == t - 1 ? dcNl?[l] : s.DcCarry;
+                Tensor dcPrev = step == 0 && dc0l is not null ? dc0l[l] : s.DcCarry;
+                var dGates = s.DGateStep[step];
+                device.LstmCellBackward(L.GateStep[step], L.CStep[step], L.CStep[step + 1], pw, dIn[step], dhRec, dcNext,
+                    dGates, dcPrev, dpw);
+                if (step > 0) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, s.DhRec);
+                else if (dh0l is not null) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, dh0l[l]);
+            }
+            Tensor input = l == 0 ? s.Input!.Reshape(t * b, InputSize) : s.Layers[l - 1].Outputs;
+            device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
+            device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
+            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bih[l].Grad.Reshape(1, g));
+            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bhh[l].Grad.Reshape(1, g));
+            // The gradient of this layer's input: dy of the layer below (its buffer is free: this layer's sweep is done).
+            if (l > 0) device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, s.DOutputs);
+            else if (dx is not null) device.Gemm(false, false, 1f, s.DGatesFlat, wih[0].Value, 0f, dx.Reshape(t * b, InputSize));
+        }
+    }
+
+    /// <summary>
+    /// One step for free-running decoding (no saved activations, no dropout): x [B,F]; h, c [L,B,H] hold the state in and
+    /// are updated in place; y [B,H] gets the last layer's new h.
+    /// </summary>
+    public void Step(Tensor x, Tensor h, Tensor c, Tensor y)
+    {
+        int b = x.Rank == 2 ? x.Dim(0) : -1;
+        if (x.Rank != 2 || x.Dim(1) != InputSize || b == 0)
+            throw new ArgumentException($"lstm: step input x has shape {x.ShapeString}, expected [B, {InputSize}] with B > 0");
+        RequireShape(h, "h", NumLayers, b, HiddenSize);
+        RequireShape(c, "c", NumLayers, b, HiddenSize);
+        if (y.Rank != 2 || y.Dim(0) != b || y.Dim(1) != HiddenSize)
+            throw new ArgumentException($"lstm: step output y has shape {y.ShapeString}, expected [{b}, {HiddenSize}]");
+        var s = StepBuffersFor(b);
+        Tensor[] hl = s.H.Get(h), cl = s.C.Get(c);
+        int g = 4 * HiddenSize;
+        for (int l = 0; l < NumLayers; l++)
+        {
+            device.Gemm(false, false, 1f, s.Ones, bih[l].Value.Reshape(1, g), 0f, s.Gates);
+            device.Gemm(false, false, 1f, s.Ones, bhh[l].Value.Reshape(1, g), 1f, s.Gates);
+            device.Gemm(false, true, 1f, l == 0 ? x : hl[l - 1], wih[l].Value, 1f, s.Gates);
+            device.Gemm(false, true, 1f, hl[l], whh[l].Value, 1f, s.Gates);
+            device.LstmCellForward(s.Gates, cl[l], peep[l]?.Value, hl[l], cl[l], s.Gates);
+        }
+        device.Copy(hl[NumLayers - 1], y);
+    }
+
+    private void RequireShape(Tensor tensor, string name, int d0, int d1, int d2)
+    {
+        if (tensor.Device != device)
+            throw new ArgumentException($"lstm: {name} {tensor.ShapeString} lives on '{tensor.Device.Name}', the layer on '{device.Name}'");
+        if (tensor.Rank != 3 || tensor.Dim(0) != d0 || tensor.Dim(1) != d1 || tensor.Dim(2) != d2)
+            throw new ArgumentException($"lstm: {name} has shape {tensor.ShapeString}, expected [{d0}, {d1}, {d2}]");
+    }
+
+    public void Dispose()
+    {
+        saved?.Dispose();
+        stepState?.Dispose();
+        foreach (var p in Parameters) p.Dispose();
+    }
+}
