@@ -28,8 +28,10 @@ public sealed partial class IlgpuBackend : Backend
     /// <summary>ILGPU's CPU simulator with a 32-wide warp, so warp-level kernels behave as on NVIDIA hardware.</summary>
     public static IlgpuBackend CreateSimulator()
     {
-        // 32 threads per warp x 8 warps = 256 threads per group at most; one simulated multiprocessor per core.
-        var device = new CPUDevice(32, 8, Math.Max(1, Environment.ProcessorCount));
+        // 32 threads per warp x 8 warps = 256 threads per group at most. One simulated multiprocessor: the simulator
+        // runs one OS thread per simulated thread, and waiting threads spin, so more multiprocessors only add
+        // hundreds of competing threads on a small machine without making the tiny verification kernels faster.
+        var device = new CPUDevice(32, 8, 1);
         var context = Context.Create(b => b.CPU(device).EnableAlgorithms().Optimize(OptimizationLevel.O1));
         var accelerator = context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel);
         return new IlgpuBackend("ilgpu-cpu", context, accelerator);

@@ -1,6 +1,7 @@
 using RnnEngine.Engine;
 using RnnEngine.Engine.Layers;
 using RnnEngine.Engine.Tensors;
+using RnnEngine.Models.Training;
 
 namespace RnnEngine.Models.Architectures;
 
