@@ -23,6 +23,8 @@ namespace RnnEngine.Cli
                                                         fit a detector (network, error model, threshold) on a CSV
               score --model MODEL --data FILE.csv --out SCORES.csv [--device D]
                                                         one row per input row: index,score,is_anomaly
+              eval --scores SCORES.csv --labels LABELS [--out FILE]
+                                                        ROC/PR AUC, precision, recall, F1 of scores vs labels (JSON)
             devices: cpu (default without a GPU), ilgpu-cpu (ILGPU simulator), cuda, auto
             """;
 
@@ -44,6 +46,7 @@ namespace RnnEngine.Cli
                     "run" => RunCommand.Run(new CommandArgs(rest), stdout, stderr),
                     "train" => TrainCommand.Run(new CommandArgs(rest), stdout, stderr),
                     "score" => ScoreCommand.Run(new CommandArgs(rest), stdout, stderr),
+                    "eval" => EvalCommand.Run(new CommandArgs(rest), stdout, stderr),
                     _ => throw new UsageException($"unknown command '{args[0]}'; run 'rnnengine --help'"),
                 };
             }

@@ -53,7 +53,7 @@ public class MetricsTests
     public void ReportJson()
     {
         var r = MetricsReport.Compute([0.9, 0.2], [true, false], [true, true]);
-        Assert.Equal("{\"count\":2,\"positives\":1,\"roc_auc\":1,\"pr_auc\":1,\"precision\":0.5,\"recall\":1,\"f1\":0.666667,\"tp\":1,\"fp\":1,\"tn\":0,\"fn\":0}", r.ToJson());
+        Assert.Equal("{\"count\":2,\"skipped\":0,\"positives\":1,\"roc_auc\":1,\"pr_auc\":1,\"precision\":0.5,\"recall\":1,\"f1\":0.666667,\"tp\":1,\"fp\":1,\"tn\":0,\"fn\":0}", r.ToJson());
         Assert.Contains("\"roc_auc\":null", MetricsReport.Compute([0.9], [true], null).ToJson());
     }
 }

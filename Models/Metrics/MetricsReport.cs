@@ -4,13 +4,14 @@ using System.Text.Json.Nodes;
 namespace RnnEngine.Models.Metrics;
 
 /// <summary>Everything `rnnengine eval` prints, computed from scores, labels and (optionally) 0/1 predictions.</summary>
-public sealed record MetricsReport(int Count, int Positives, double RocAuc, double PrAuc, ConfusionMatrix? Confusion)
+/// <remarks><c>Skipped</c> counts rows left out of every metric (warm-up rows without a score).</remarks>
+public sealed record MetricsReport(int Count, int Positives, double RocAuc, double PrAuc, ConfusionMatrix? Confusion, int Skipped = 0)
 {
-    public static MetricsReport Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> labels, IReadOnlyList<bool>? predicted)
+    public static MetricsReport Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> labels, IReadOnlyList<bool>? predicted, int skipped = 0)
     {
         int pos = labels.Count(l => l);
         ConfusionMatrix? cm = predicted is null ? null : ConfusionMatrix.From(predicted, labels);
-        return new MetricsReport(labels.Count, pos, RankingMetrics.RocAuc(scores, labels), RankingMetrics.AveragePrecision(scores, labels), cm);
+        return new MetricsReport(labels.Count, pos, RankingMetrics.RocAuc(scores, labels), RankingMetrics.AveragePrecision(scores, labels), cm, skipped);
     }
 
     public string ToJson()
@@ -19,6 +20,7 @@ public sealed record MetricsReport(int Count, int Positives, double RocAuc, doub
         var o = new JsonObject
         {
             ["count"] = Count,
+            ["skipped"] = Skipped,
             ["positives"] = Positives,
             ["roc_auc"] = Num(RocAuc),
             ["pr_auc"] = Num(PrAuc),
