@@ -10,6 +10,7 @@ public class OpGradCheckTests
     public static readonly string[] Names =
     [
         "add", "mul", "bias-add", "column-sum", "sigmoid", "tanh", "relu", "leaky-relu",
+        "reduce-sum", "reduce-mean", "reduce-max", "softmax", "mse", "mae", "dropout",
     ];
 
     [Fact]

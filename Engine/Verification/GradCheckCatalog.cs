@@ -13,5 +13,8 @@ public static class GradCheckCatalog
         new ActivationCheck(ActivationKind.Relu), new ActivationCheck(ActivationKind.LeakyRelu),
         new LstmCheck("lstm", layers: 1, peephole: false), new LstmCheck("lstm-peephole", layers: 1, peephole: true),
         new LstmCheck("lstm-2layer", layers: 2, peephole: false),
+        new ReduceRowsCheck(ReductionKind.Sum), new ReduceRowsCheck(ReductionKind.Mean), new ReduceRowsCheck(ReductionKind.Max),
+        new SoftmaxCheck(), new LossCheck(LossKind.Squared), new LossCheck(LossKind.Absolute),
+        new DropoutCheck(),
     ];
 }
