@@ -1,77 +1,41 @@
-using System.Globalization;
 using System.Text.Json;
 using RnnEngine.Engine;
+using RnnEngine.Engine.IO;
 using RnnEngine.Models.Architectures;
+using RnnEngine.Models.Checkpoint;
 using RnnEngine.Models.Data;
-using RnnEngine.Models.Data.Scaling;
-using RnnEngine.Models.Scoring;
-using RnnEngine.Models.Thresholds;
 
 namespace RnnEngine.Models.Detection;
 
 /// <summary>
-/// A detector on disk: the network's parameters as named float32 tensors plus string metadata (config, scaler, error
-/// model, threshold as JSON). Written to a temporary file and renamed, so a failed save leaves no partial model.
+/// A detector on disk through <see cref="ModelCheckpoint"/> (safetensors: parameters + scaler, error model, threshold
+/// and this detector's <see cref="DetectorConfig"/> as JSON). Any problem reading it becomes one
+/// <see cref="DataFormatException"/> line naming the file.
 /// </summary>
 public static class DetectorFile
 {
-    public const string Format = "rnnengine-detector/1";
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static void Save(AnomalyDetector d, string path)
     {
-        var c = d.Config;
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = Format,
-            ["model"] = c.Model,
-            ["window"] = c.Window.ToString(CultureInfo.InvariantCulture),
-            ["features"] = c.Features.ToString(CultureInfo.InvariantCulture),
-            ["hidden"] = c.Hidden.ToString(CultureInfo.InvariantCulture),
-            ["fc_sizes"] = JsonSerializer.Serialize(c.FcSizes),
-            ["decode"] = c.Decode == DecodeMode.Free ? "free" : "teacher",
-            ["seed"] = c.Seed.ToString(CultureInfo.InvariantCulture),
-            ["columns"] = JsonSerializer.Serialize(c.Columns),
-            ["scaler"] = ScalerJson.ToJson(d.Scaler),
-            ["error_model"] = d.ErrorModel.ToJson(),
-            ["threshold"] = d.ThresholdRule.ToJson(),
-        };
-        var tensors = d.Model.Parameters.Select(p => new NamedTensor(p.Name, p.Value.Shape.ToArray(), p.Value.ToArray())).ToList();
-        TensorFile.Write(path, tensors, metadata);
+        var checkpoint = new ModelCheckpoint(ModelCheckpoint.FromParameters(d.Model.Parameters), ToJson(d.Config), d.Scaler, d.ErrorModel, d.ThresholdRule);
+        checkpoint.Save(path);
     }
 
     public static AnomalyDetector Load(Backend device, string path)
     {
-        var (tensors, meta) = TensorFile.Read(path);
-        string Get(string key) => meta.TryGetValue(key, out string? v) ? v
-            : throw new DataFormatException(path, null, null, $"not a detector file: metadata '{key}' missing");
-        if (Get("format") != Format) throw new DataFormatException(path, null, null, $"unsupported format '{Get("format")}', expected {Format}");
+        if (!File.Exists(path)) throw new DataFormatException(path, null, null, "model file not found");
         try
         {
-            var config = new DetectorConfig
-            {
-                Model = Get("model"),
-                Window = int.Parse(Get("window"), CultureInfo.InvariantCulture),
-                Features = int.Parse(Get("features"), CultureInfo.InvariantCulture),
-                Hidden = int.Parse(Get("hidden"), CultureInfo.InvariantCulture),
-                FcSizes = JsonSerializer.Deserialize<int[]>(Get("fc_sizes")) ?? [],
-                Decode = Get("decode") == "free" ? DecodeMode.Free : DecodeMode.Teacher,
-                Seed = ulong.Parse(Get("seed"), CultureInfo.InvariantCulture),
-                Columns = JsonSerializer.Deserialize<string[]>(Get("columns")) ?? [],
-            };
+            ModelCheckpoint c = ModelCheckpoint.Load(path);
+            DetectorConfig config = FromJson(c.ConfigJson);
+            if (c.Scaler is null || c.ErrorModel is null || c.Threshold is null)
+                throw new DataFormatException(path, null, null, "checkpoint has no scaler, error model or threshold: not a trained detector");
             IWindowModel model = config.Build(device);
             try
             {
-                var byName = tensors.ToDictionary(t => t.Name);
-                foreach (var p in model.Parameters)
-                {
-                    if (!byName.TryGetValue(p.Name, out var t))
-                        throw new DataFormatException(path, null, null, $"parameter '{p.Name}' of {config.Model} missing");
-                    if (!t.Shape.AsSpan().SequenceEqual(p.Value.Shape))
-                        throw new DataFormatException(path, null, null, $"parameter '{p.Name}' has shape [{string.Join(", ", t.Shape)}], the model needs {p.Value.ShapeString}");
-                    p.Value.CopyFrom(t.Data);
-                }
-                return new AnomalyDetector(config, model, ScalerJson.FromJson(Get("scaler")),
-                    GaussianErrorModel.FromJson(Get("error_model")), Threshold.FromJson(Get("threshold")));
+                ModelCheckpoint.LoadInto(c.Parameters, model.Parameters, path);
+                return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold);
             }
             catch
             {
@@ -79,9 +43,26 @@ public static class DetectorFile
                 throw;
             }
         }
-        catch (Exception e) when (e is FormatException or JsonException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is SafeTensorsFormatException or JsonException or ArgumentException)
         {
-            throw new DataFormatException(path, null, null, "corrupt detector metadata: " + e.Message, e);
+            throw new DataFormatException(path, null, null, "not a usable detector checkpoint: " + e.Message, e);
         }
     }
+
+    internal static string ToJson(DetectorConfig c) => JsonSerializer.Serialize(new ConfigDto(
+        c.Model, c.Window, c.Features, c.Hidden, [.. c.FcSizes], c.Decode == DecodeMode.Free ? "free" : "teacher", c.Seed, [.. c.Columns]), Json);
+
+    internal static DetectorConfig FromJson(string json)
+    {
+        var d = JsonSerializer.Deserialize<ConfigDto>(json, Json) ?? throw new JsonException("config is null");
+        if (!DetectorConfig.ModelNames.Contains(d.Model)) throw new JsonException($"unknown model '{d.Model}'");
+        if (d.Window < 1 || d.Features < 1 || d.Hidden < 1) throw new JsonException($"bad sizes window {d.Window}, features {d.Features}, hidden {d.Hidden}");
+        return new DetectorConfig
+        {
+            Model = d.Model, Window = d.Window, Features = d.Features, Hidden = d.Hidden, FcSizes = d.FcSizes ?? [],
+            Decode = d.Decode == "free" ? DecodeMode.Free : DecodeMode.Teacher, Seed = d.Seed, Columns = d.Columns ?? [],
+        };
+    }
+
+    private sealed record ConfigDto(string Model, int Window, int Features, int Hidden, int[]? FcSizes, string Decode, ulong Seed, string[]? Columns);
 }

@@ -1,7 +1,7 @@
 using RnnEngine.Engine.Layers;
 using RnnEngine.Engine.Tensors;
 
-// Stand-ins until branch `ops` lands Adam and MseLoss (host round trips, not for timing); delete on merging `ops`.
+// Stand-in until branch `ops` lands Adam (host round trips, not for timing); delete on merging `ops`.
 namespace RnnEngine.Engine.Optim
 {
     internal sealed class Adam(Backend device, IReadOnlyList<Parameter> parameters, float learningRate = 1e-3f)
@@ -32,27 +32,6 @@ namespace RnnEngine.Engine.Optim
                 }
                 parameters[k].Value.CopyFrom(w);
             }
-        }
-    }
-}
-
-namespace RnnEngine.Models.Training
-{
-    internal static class PendingLoss
-    {
-        public static float MseLoss(this RnnEngine.Engine.Backend device, Tensor pred, Tensor target, Tensor? grad)
-        {
-            float[] p = pred.ToArray(), y = target.ToArray();
-            var g = new float[p.Length];
-            double sum = 0;
-            for (int i = 0; i < p.Length; i++)
-            {
-                double d = p[i] - y[i];
-                sum += d * d;
-                g[i] = (float)(2 * d / p.Length);
-            }
-            grad?.CopyFrom(g);
-            return (float)(sum / p.Length);
         }
     }
 }
