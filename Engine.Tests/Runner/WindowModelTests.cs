@@ -38,6 +38,8 @@ public class WindowModelTests
         float loss = model.TrainStep(x, target, B);
         Assert.True(Math.Abs(loss - Loss(model, x, target)) <= 1e-5 + 1e-4 * loss, $"{kind}: TrainStep loss {loss} vs Predict loss {Loss(model, x, target)}");
 
+        double center = Loss(model, x, target);
+        int checkedEntries = 0, kinks = 0;
         foreach (var p in model.Parameters)
         {
             float[] grad = p.Grad.ToArray();
@@ -53,10 +55,15 @@ public class WindowModelTests
                 double down = Loss(model, x, target);
                 value[i] = keep; p.Value.CopyFrom(value);
                 double numeric = (up - down) / (2 * h);
+                // a leaky-ReLU kink inside [w - h, w + h] makes the one-sided slopes disagree: skip it (ggml does too)
+                double right = (up - center) / h, left = (center - down) / h;
+                if (!Tolerances.ModelGradient.Accepts(right, left)) { kinks++; continue; }
+                checkedEntries++;
                 Assert.True(Tolerances.ModelGradient.Accepts(grad[i], numeric),
                     $"{kind} on {device}: d loss / d {p.Name}[{i}] analytic {grad[i]:G6}, finite differences {numeric:G6}");
             }
         }
+        Assert.True(kinks * 5 <= checkedEntries, $"{kind}: {kinks} entries skipped at kinks, only {checkedEntries} checked");
     }
 
     [Fact]
