@@ -47,6 +47,8 @@ public sealed class EncDecAd : IWindowModel
         decoder = new Lstm(device, features, hidden, numLayers: 1, peephole: true, dropout: 0f, seed: seed + 1);
         head = new Dense(device, "head", hidden, features, seed + 2, stream: 0);
         parameters = [.. encoder.Parameters, .. decoder.Parameters, head.Weight, head.Bias];
+        ParameterNames = [.. encoder.Parameters.Select(p => "encoder." + p.Name), .. decoder.Parameters.Select(p => "decoder." + p.Name),
+            head.Weight.Name, head.Bias.Name];
     }
 
     public string Kind => "encdec-ad";
@@ -56,6 +58,7 @@ public sealed class EncDecAd : IWindowModel
     public int Hidden { get; }
     public DecodeMode Decode { get; set; }
     public IReadOnlyList<Parameter> Parameters => parameters;
+    public IReadOnlyList<string> ParameterNames { get; }
 
     public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int batchSize)
     {

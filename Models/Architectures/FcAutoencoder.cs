@@ -42,6 +42,7 @@ public sealed class FcAutoencoder : IWindowModel
     public int Window { get; }
     public int Features { get; }
     public IReadOnlyList<Parameter> Parameters => parameters;
+    public IReadOnlyList<string> ParameterNames => [.. parameters.Select(p => p.Name)];
 
     public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batchSize)
     {

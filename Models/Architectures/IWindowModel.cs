@@ -23,6 +23,9 @@ public interface IWindowModel : IDisposable
 
     IReadOnlyList<Parameter> Parameters { get; }
 
+    /// <summary>Unique names of <see cref="Parameters"/> (same order) for checkpoints: the layers' own names prefixed by role.</summary>
+    IReadOnlyList<string> ParameterNames { get; }
+
     /// <summary>
     /// Forward and backward over one batch: accumulates parameter gradients, returns the MSE loss (mean over B, T, F).
     /// <paramref name="input"/> and <paramref name="target"/> are [B, T, F].

@@ -45,6 +45,8 @@ public sealed class RecurrentAutoencoder : IWindowModel
         }
         head = new Dense(device, "head", hidden, window * features, seed + 1, stream: 0);
         parameters = [.. rnnParameters, head.Weight, head.Bias];
+        string role = cell == RecurrentCell.Lstm ? "lstm." : "gru.";
+        ParameterNames = [.. rnnParameters.Select(p => role + p.Name), head.Weight.Name, head.Bias.Name];
     }
 
     public RecurrentCell Cell { get; }
@@ -54,6 +56,7 @@ public sealed class RecurrentAutoencoder : IWindowModel
     public int Features { get; }
     public int Hidden { get; }
     public IReadOnlyList<Parameter> Parameters => parameters;
+    public IReadOnlyList<string> ParameterNames { get; }
 
     public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batchSize)
     {
