@@ -16,5 +16,9 @@ public static class GradCheckCatalog
         new ReduceRowsCheck(ReductionKind.Sum), new ReduceRowsCheck(ReductionKind.Mean), new ReduceRowsCheck(ReductionKind.Max),
         new SoftmaxCheck(), new LossCheck(LossKind.Squared), new LossCheck(LossKind.Absolute),
         new DropoutCheck(),
+        new LstmCellCheck(peephole: false), new LstmCellCheck(peephole: true),
+        new LstmCheck("lstm", layers: 1, peephole: false), new LstmCheck("lstm-peephole", layers: 1, peephole: true),
+        new LstmCheck("lstm-2layer", layers: 2, peephole: false),
+        new LstmCheck("lstm-2layer-dropout", layers: 2, peephole: true, dropout: 0.3f),
     ];
 }

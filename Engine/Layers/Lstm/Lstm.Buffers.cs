@@ -12,7 +12,7 @@ public sealed partial class Lstm
     {
         if (saved is not null && saved.T == t && saved.B == b) return saved;
         saved?.Dispose();
-        saved = new SequenceBuffers(device, t, b, HiddenSize, NumLayers);
+        saved = new SequenceBuffers(device, t, b, HiddenSize, NumLayers, Dropout > 0f);
         return saved;
     }
 
@@ -51,8 +51,15 @@ public sealed partial class Lstm
         public readonly Tensor Outputs;       // [T*B, H] = h_0..h_{T-1}: this layer's output sequence
         public readonly Tensor PrevStates;    // [T*B, H] = h_{-1}..h_{T-2}: the recurrent GEMM inputs, for dW_hh
 
-        public LayerBuffers(Backend device, int t, int b, int hidden)
+        public readonly Tensor? DroppedInput, DropoutMask; // [T*B, H] for layers above the first when dropout is on
+
+        public LayerBuffers(Backend device, int t, int b, int hidden, bool dropoutInput)
         {
+            if (dropoutInput)
+            {
+                DroppedInput = device.Zeros(t * b, hidden);
+                DropoutMask = device.Zeros(t * b, hidden);
+            }
             gates = device.Zeros(t, b, 4 * hidden);
             hs = device.Zeros(t + 1, b, hidden);
             cs = device.Zeros(t + 1, b, hidden);
@@ -69,6 +76,8 @@ public sealed partial class Lstm
             gates.Dispose();
             hs.Dispose();
             cs.Dispose();
+            DroppedInput?.Dispose();
+            DropoutMask?.Dispose();
         }
     }
 
@@ -76,6 +85,7 @@ public sealed partial class Lstm
     {
         public readonly int T, B;
         public bool ForwardDone;
+        public bool DropoutApplied;            // the last forward masked the inputs between layers
         public Tensor? Input;                  // the x of the last forward, read again for dW_ih
         public readonly LayerBuffers[] Layers;
         public readonly Tensor ZeroState;      // [B, H] zeros for an absent h0 / c0
@@ -89,12 +99,12 @@ public sealed partial class Lstm
         private readonly ViewCache[] caches;   // caller tensors: 0 h0, 1 c0, 2 hN, 3 cN, 4 dhN, 5 dcN, 6 dh0, 7 dc0
         private readonly ViewCache steps = new();
 
-        public SequenceBuffers(Backend device, int t, int b, int hidden, int layers)
+        public SequenceBuffers(Backend device, int t, int b, int hidden, int layers, bool dropout)
         {
             T = t;
             B = b;
             Layers = new LayerBuffers[layers];
-            for (int l = 0; l < layers; l++) Layers[l] = new LayerBuffers(device, t, b, hidden);
+            for (int l = 0; l < layers; l++) Layers[l] = new LayerBuffers(device, t, b, hidden, dropout && l > 0);
             ZeroState = device.Zeros(b, hidden);
             var onesHost = new float[t * b];
             Array.Fill(onesHost, 1f);

@@ -1,4 +1,5 @@
 using RnnEngine.Engine.Layers;
+using RnnEngine.Engine.Rng;
 using RnnEngine.Engine.Verification;
 
 namespace RnnEngine.Engine;
@@ -6,10 +7,14 @@ namespace RnnEngine.Engine;
 /// <summary>
 /// Finite-difference check of the whole LSTM layer through T steps: the output is (y, hN, cN), every input is
 /// differentiated (x, non-zero h0 and c0, each parameter), so BPTT, the state inputs and the weight-gradient GEMMs over
-/// all steps are all covered. The float64 spec is <see cref="Reference.LstmForward"/>.
+/// all steps are all covered. The float64 spec is <see cref="Reference.LstmForward"/>. With dropout the reference
+/// rebuilds the layer's masks of its first training forward from CounterRng (same seed and offsets as the layer).
 /// </summary>
-public sealed class LstmCheck(string name, int layers, bool peephole, int t = 4, int b = 2, int inputSize = 3, int hidden = 4) : GradCheck
+public sealed class LstmCheck(string name, int layers, bool peephole, float dropout = 0f, int t = 4, int b = 2, int inputSize = 3,
+    int hidden = 4) : GradCheck
 {
+    private const ulong LayerSeed = 7;
+
     public override string Name => name;
 
     private int PerLayer => peephole ? 5 : 4;
@@ -41,14 +46,30 @@ public sealed class LstmCheck(string name, int layers, bool peephole, int t = 4,
         var y = new double[t * b * hidden];
         var hN = new double[state];
         var cN = new double[state];
-        Reference.LstmForward(t, b, inputSize, hidden, layers, peephole, x[0], x[1], x[2], x[3..], y, hN, cN);
+        Reference.LstmForward(t, b, inputSize, hidden, layers, peephole, x[0], x[1], x[2], x[3..], y, hN, cN, Masks());
         return [.. y, .. hN, .. cN];
+    }
+
+    private List<double[]>? Masks()
+    {
+        if (dropout == 0f) return null;
+        ulong seed = Lstm.DropoutSeed(LayerSeed);
+        int n = t * b * hidden;
+        double scale = 1f / (1f - dropout);
+        var masks = new List<double[]>();
+        for (int l = 1; l < layers; l++)
+        {
+            var m = new double[n];
+            for (int i = 0; i < n; i++) m[i] = CounterRng.Uniform(seed, (ulong)((l - 1) * n + i)) < dropout ? 0 : scale;
+            masks.Add(m);
+        }
+        return masks;
     }
 
     protected override (float[] Output, float[]?[] Gradients) Analytic(Backend backend, float[][] x, float[] dOut) =>
         WithTensors(backend, s =>
         {
-            using var lstm = new Lstm(backend, inputSize, hidden, layers, peephole, 0f, seed: 7);
+            using var lstm = new Lstm(backend, inputSize, hidden, layers, peephole, dropout, LayerSeed);
             for (int p = 0; p < lstm.Parameters.Count; p++) lstm.Parameters[p].Value.CopyFrom(x[3 + p]);
             int ny = t * b * hidden, ns = layers * b * hidden;
             var xs = s.Of(x[0], t, b, inputSize);

@@ -6,11 +6,12 @@ public static partial class Reference
     /// Float64 spec of the whole multi-layer LSTM (see RnnEngine.Engine.Layers.Lstm for the formulation), step by step
     /// with plain loops. x [T,B,F]; h0, c0 [L,B,H] (empty = zeros); parameters in the layer's order: per layer
     /// weight_ih [4H,F_l], weight_hh [4H,H], bias_ih [4H], bias_hh [4H], then weight_peephole [3,H] when peephole.
-    /// Writes y [T,B,H] (last layer) and hN, cN [L,B,H].
+    /// Writes y [T,B,H] (last layer) and hN, cN [L,B,H]. inputMasks[l-1] [T*B*H], when given, multiplies the input of
+    /// layer l >= 1 (dropout between layers with a known mask).
     /// </summary>
     public static void LstmForward(int t, int b, int inputSize, int hidden, int layers, bool peephole, ReadOnlySpan<double> x,
         ReadOnlySpan<double> h0, ReadOnlySpan<double> c0, IReadOnlyList<double[]> parameters, Span<double> y,
-        Span<double> hN, Span<double> cN)
+        Span<double> hN, Span<double> cN, IReadOnlyList<double[]>? inputMasks = null)
     {
         int g = 4 * hidden, bh = b * hidden, perLayer = peephole ? 5 : 4;
         double[] input = x.ToArray();
@@ -19,6 +20,8 @@ public static partial class Reference
         for (int l = 0; l < layers; l++)
         {
             int f = l == 0 ? inputSize : hidden;
+            if (l > 0 && inputMasks is not null)
+                for (int i = 0; i < input.Length; i++) input[i] *= inputMasks[l - 1][i];
             double[] wih = parameters[l * perLayer], whh = parameters[l * perLayer + 1];
             double[] bih = parameters[l * perLayer + 2], bhh = parameters[l * perLayer + 3];
             ReadOnlySpan<double> peep = peephole ? parameters[l * perLayer + 4] : [];

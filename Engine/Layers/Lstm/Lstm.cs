@@ -1,3 +1,4 @@
+using RnnEngine.Engine.Rng;
 using RnnEngine.Engine.Tensors;
 
 namespace RnnEngine.Engine.Layers;
@@ -13,7 +14,10 @@ namespace RnnEngine.Engine.Layers;
 ///   c_t = f * c_{t-1} + i * g, o = sigmoid(a_o + w_co * c_t), h_t = o * tanh(c_t).
 ///   Peepholes (optional) are weight_peephole_l{k} [3, H] with rows w_ci, w_cf, w_co; note the output gate looks at the
 ///   new cell c_t, the input and forget gates at c_{t-1} (TF LSTMCell use_peepholes).
-///   Dropout (training only) acts on the output of every layer but the last, i.e. on the inputs between layers.
+///   Dropout (training only, as nn.LSTM's dropout) acts on the output of every layer but the last, i.e. on the inputs
+///   between layers; inverted dropout, masks from CounterRng at (DropoutSeed(seed), an offset that advances by the
+///   masked element count, layer by layer, for every training forward), so a run is reproducible from the seed.
+///   Dropout on the model's own input and output (TF DropoutWrapper) belongs to the model, with the Dropout op.
 ///
 /// Work per layer: one GEMM projects all T steps' inputs at once ([T*B, F] x W_ih^T, biases first by rank-1 GEMMs with
 /// a ones column); each step adds h_{t-1} W_hh^T into its gate slice (beta = 1) and runs the fused cell. Backward sweeps
@@ -25,6 +29,9 @@ public sealed partial class Lstm : IDisposable
     private readonly Backend device;
     private readonly Parameter[] wih, whh, bih, bhh;
     private readonly Parameter?[] peep;
+    private readonly Tensor[] bihRow, bhhRow, bihGradRow, bhhGradRow; // [1, 4H] views for the rank-1 bias GEMMs
+    private readonly ulong dropoutSeed;
+    private ulong dropoutOffset;
 
     public int InputSize { get; }
     public int HiddenSize { get; }
@@ -39,6 +46,7 @@ public sealed partial class Lstm : IDisposable
             throw new ArgumentException($"lstm: input size {inputSize}, hidden size {hiddenSize} and layers {numLayers} must be positive");
         if (dropout < 0f || dropout >= 1f) throw new ArgumentException($"lstm: dropout {dropout} must be in [0, 1)");
         this.device = device;
+        dropoutSeed = DropoutSeed(seed);
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         NumLayers = numLayers;
@@ -64,6 +72,10 @@ public sealed partial class Lstm : IDisposable
                 all.Add(peep[l]!);
             }
         }
+        bihRow = Array.ConvertAll(bih, p => p.Value.Reshape(1, g));
+        bhhRow = Array.ConvertAll(bhh, p => p.Value.Reshape(1, g));
+        bihGradRow = Array.ConvertAll(bih, p => p.Grad.Reshape(1, g));
+        bhhGradRow = Array.ConvertAll(bhh, p => p.Grad.Reshape(1, g));
         // One seed, one stream per parameter (its index): the same values on every backend.
         for (int p = 0; p < all.Count; p++) all[p].InitUniform(bound, seed, (ulong)p);
         Parameters = all;
@@ -72,6 +84,7 @@ public sealed partial class Lstm : IDisposable
     /// <summary>
     /// Full-sequence forward. x [T,B,F]; h0, c0 [L,B,H] or null (zeros); y [T,B,H] the last layer's outputs; hN, cN
     /// [L,B,H] the final states (optional). Saves what <see cref="Backward"/> needs. Dropout only when training.
+    /// x is not copied: it must stay unchanged until Backward, which reads it again for dW_ih.
     /// </summary>
     public void Forward(Tensor x, Tensor? h0, Tensor? c0, Tensor y, Tensor? hN, Tensor? cN, bool training)
     {
@@ -83,11 +96,8 @@ public sealed partial class Lstm : IDisposable
         if (c0 is not null) RequireShape(c0, "c0", NumLayers, b, HiddenSize);
         if (hN is not null) RequireShape(hN, "hN", NumLayers, b, HiddenSize);
         if (cN is not null) RequireShape(cN, "cN", NumLayers, b, HiddenSize);
-        if (training && Dropout > 0f && NumLayers > 1)
-            throw new NotSupportedException("lstm: dropout between layers needs the Dropout op from branch `ops` (not merged yet)");
-
         var s = Buffers(t, b);
-        int g = 4 * HiddenSize;
+        s.DropoutApplied = training && Dropout > 0f && NumLayers > 1;
         Tensor[]? h0l = s.LayerViews(0, h0), c0l = s.LayerViews(1, c0), hNl = s.LayerViews(2, hN), cNl = s.LayerViews(3, cN);
         for (int l = 0; l < NumLayers; l++)
         {
@@ -97,8 +107,14 @@ public sealed partial class Lstm : IDisposable
             device.Copy(c0l is null ? s.ZeroState : c0l[l], L.CStep[0]);
 
             Tensor input = l == 0 ? x.Reshape(t * b, InputSize) : s.Layers[l - 1].Outputs;
-            device.Gemm(false, false, 1f, s.OnesColumn, bih[l].Value.Reshape(1, g), 0f, L.GatesFlat);
-            device.Gemm(false, false, 1f, s.OnesColumn, bhh[l].Value.Reshape(1, g), 1f, L.GatesFlat);
+            if (l > 0 && s.DropoutApplied)
+            {
+                device.Dropout(input, L.DroppedInput!, L.DropoutMask!, Dropout, dropoutSeed, dropoutOffset);
+                dropoutOffset += (ulong)input.Length;
+                input = L.DroppedInput!;
+            }
+            device.Gemm(false, false, 1f, s.OnesColumn, bihRow[l], 0f, L.GatesFlat);
+            device.Gemm(false, false, 1f, s.OnesColumn, bhhRow[l], 1f, L.GatesFlat);
             device.Gemm(false, true, 1f, input, wih[l].Value, 1f, L.GatesFlat);
             Tensor? pw = peep[l]?.Value;
             for (int step = 0; step < t; step++)
@@ -123,7 +139,7 @@ public sealed partial class Lstm : IDisposable
     {
         var s = saved ?? throw new InvalidOperationException("lstm: Backward called before Forward");
         if (!s.ForwardDone) throw new InvalidOperationException("lstm: Backward called before Forward");
-        int t = s.T, b = s.B, g = 4 * HiddenSize;
+        int t = s.T, b = s.B;
         RequireShape(dy, "dy", t, b, HiddenSize);
         if (dhN is not null) RequireShape(dhN, "dhN", NumLayers, b, HiddenSize);
         if (dcN is not null) RequireShape(dcN, "dcN", NumLayers, b, HiddenSize);
@@ -150,13 +166,17 @@ public sealed partial class Lstm : IDisposable
                 if (step > 0) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, s.DhRec);
                 else if (dh0l is not null) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, dh0l[l]);
             }
-            Tensor input = l == 0 ? s.Input!.Reshape(t * b, InputSize) : s.Layers[l - 1].Outputs;
+            Tensor input = l == 0 ? s.Input!.Reshape(t * b, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
             device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
             device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
-            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bih[l].Grad.Reshape(1, g));
-            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bhh[l].Grad.Reshape(1, g));
+            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bihGradRow[l]);
+            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bhhGradRow[l]);
             // The gradient of this layer's input: dy of the layer below (its buffer is free: this layer's sweep is done).
-            if (l > 0) device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, s.DOutputs);
+            if (l > 0)
+            {
+                device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, s.DOutputs);
+                if (s.DropoutApplied) device.DropoutBackward(s.DOutputs, L.DropoutMask!, s.DOutputs);
+            }
             else if (dx is not null) device.Gemm(false, false, 1f, s.DGatesFlat, wih[0].Value, 0f, dx.Reshape(t * b, InputSize));
         }
     }
@@ -176,17 +196,22 @@ public sealed partial class Lstm : IDisposable
             throw new ArgumentException($"lstm: step output y has shape {y.ShapeString}, expected [{b}, {HiddenSize}]");
         var s = StepBuffersFor(b);
         Tensor[] hl = s.H.Get(h), cl = s.C.Get(c);
-        int g = 4 * HiddenSize;
         for (int l = 0; l < NumLayers; l++)
         {
-            device.Gemm(false, false, 1f, s.Ones, bih[l].Value.Reshape(1, g), 0f, s.Gates);
-            device.Gemm(false, false, 1f, s.Ones, bhh[l].Value.Reshape(1, g), 1f, s.Gates);
+            device.Gemm(false, false, 1f, s.Ones, bihRow[l], 0f, s.Gates);
+            device.Gemm(false, false, 1f, s.Ones, bhhRow[l], 1f, s.Gates);
             device.Gemm(false, true, 1f, l == 0 ? x : hl[l - 1], wih[l].Value, 1f, s.Gates);
             device.Gemm(false, true, 1f, hl[l], whh[l].Value, 1f, s.Gates);
             device.LstmCellForward(s.Gates, cl[l], peep[l]?.Value, hl[l], cl[l], s.Gates);
         }
         device.Copy(hl[NumLayers - 1], y);
     }
+
+    /// <summary>The seed of the dropout masks of a layer built with <paramref name="seed"/> (apart from the init streams).</summary>
+    internal static ulong DropoutSeed(ulong seed) => CounterRng.Hash(seed, 0xD50F_0D50_F0D5_0F0DUL);
+
+    /// <summary>Where the next training forward's dropout masks start (layer l of it at + (l-1)*T*B*H).</summary>
+    internal ulong DropoutOffset => dropoutOffset;
 
     private void RequireShape(Tensor tensor, string name, int d0, int d1, int d2)
     {
