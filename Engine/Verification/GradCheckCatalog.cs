@@ -20,5 +20,9 @@ public static class GradCheckCatalog
         new LstmCheck("lstm", layers: 1, peephole: false), new LstmCheck("lstm-peephole", layers: 1, peephole: true),
         new LstmCheck("lstm-2layer", layers: 2, peephole: false),
         new LstmCheck("lstm-2layer-dropout", layers: 2, peephole: true, dropout: 0.3f),
+        new GruCheck(1), new GruCheck(2),
+        new AttentionCheck(),
+        new LinearCheck(),
+        new EmbeddingCheck(), new CrossEntropyCheck(),
     ];
 }

@@ -10,7 +10,8 @@ namespace RnnEngine.Engine.Layers;
 /// Parameters per layer l, as PyTorch's nn.GRU: weight_ih_l{l} [3H, F_l], weight_hh_l{l} [3H, H], bias_ih_l{l} [3H],
 /// bias_hh_l{l} [3H], gate blocks in order r, z, n, initialised uniform(+-1/sqrt(H)) from one seed.
 /// Forward: the input projection of all T steps is one GEMM; each step is one GEMM (h W_hh^T) plus one fused pointwise
-/// pass. Backward: a reverse sweep (one fused pointwise pass + one GEMM per step), then the weight gradients of all steps
+/// pass. With dropout > 0 and training, each layer's output is dropped out (inverted dropout, as nn.GRU's dropout) before
+/// it enters the next layer. Backward: a reverse sweep (one fused pointwise pass + one GEMM per step), then the weight gradients of all steps
 /// as one GEMM each. Buffers are allocated on first use for a (T, B) and reused; the time loops allocate nothing.
 /// </summary>
 public sealed class Gru : IDisposable
@@ -22,6 +23,8 @@ public sealed class Gru : IDisposable
     private Buffers? buf;
     private StepBuffers? step;
     private bool forwardDone;
+    // Dropout masks are CounterRng draws at (seed, dropoutOffset + i); the offset advances by every mask drawn.
+    private ulong dropoutOffset;
 
     public int InputSize { get; }
     public int HiddenSize { get; }
@@ -67,25 +70,29 @@ public sealed class Gru : IDisposable
         RequireShape("y", y, [t, b, h]);
         if (h0 is not null) RequireShape("h0", h0, [L, b, h]);
         if (hN is not null) RequireShape("hN", hN, [L, b, h]);
-        if (Dropout > 0f && L > 1 && training)
-            throw new NotSupportedException("gru: dropout between layers needs the Dropout op (branch ops), not merged yet");
         var s = Prepare(t, b);
+        s.Dropped = training && Dropout > 0f && L > 1;
 
-        DeviceMemory.Copy(x, s.X);
+        device.Copy(x, s.X);
         for (int l = 0; l < L; l++)
         {
-            Tensor input = l == 0 ? s.X : s.Out[l - 1];
+            if (l > 0 && s.Dropped)
+            {
+                device.Dropout(s.Out[l - 1], s.In[l], s.Mask[l], Dropout, seed, dropoutOffset);
+                dropoutOffset += (ulong)s.In[l].Length;
+            }
+            Tensor input = Input(s, l);
             device.Gemm(false, true, 1f, input, wih[l].Value, 0f, s.Gx[l]);
-            if (h0 is null) DeviceMemory.Clear(s.HsAt[l][0]);
-            else DeviceMemory.Copy(h0.At(l), s.HsAt[l][0]);
+            if (h0 is null) device.Fill(s.HsAt[l][0], 0f);
+            else device.Copy(h0.At(l), s.HsAt[l][0]);
             for (int i = 0; i < t; i++)
             {
                 device.Gemm(false, true, 1f, s.HsAt[l][i], whh[l].Value, 0f, s.Gh);
                 device.GruCellForward(s.GxAt[l][i], s.Gh, bih[l].Value, bhh[l].Value, s.HsAt[l][i], s.HsAt[l][i + 1], s.GatesAt[l][i]);
             }
-            if (hN is not null) DeviceMemory.Copy(s.HsAt[l][t], hN.At(l));
+            if (hN is not null) device.Copy(s.HsAt[l][t], hN.At(l));
         }
-        DeviceMemory.Copy(s.Out[L - 1], y);
+        device.Copy(s.Out[L - 1], y);
         forwardDone = true;
 
         void RequireShape(string what, Tensor tensor, int[] expected)
@@ -111,26 +118,28 @@ public sealed class Gru : IDisposable
         if (dx is not null) Check("dx", dx, [t, b, InputSize]);
         if (dh0 is not null) Check("dh0", dh0, [L, b, h]);
 
-        DeviceMemory.Copy(dy, s.DY[L - 1]);
+        device.Copy(dy, s.DY[L - 1]);
         for (int l = L - 1; l >= 0; l--)
         {
-            if (dhN is null) DeviceMemory.Clear(s.Dh);
-            else DeviceMemory.Copy(dhN.At(l), s.Dh);
+            if (dhN is null) device.Fill(s.Dh, 0f);
+            else device.Copy(dhN.At(l), s.Dh);
             for (int i = t - 1; i >= 0; i--)
             {
                 // gx's buffer is no longer needed, so it receives dgx.
                 device.GruCellBackward(s.DYAt[l][i], s.Dh, s.HsAt[l][i], s.GatesAt[l][i], s.GxAt[l][i], s.DghAt[l][i]);
                 device.Gemm(false, false, 1f, s.DghAt[l][i], whh[l].Value, 1f, s.Dh);
             }
-            Tensor input = l == 0 ? s.X : s.Out[l - 1];
-            device.Gemm(true, false, 1f, s.Gx[l], input, 1f, wih[l].Grad);
+            device.Gemm(true, false, 1f, s.Gx[l], Input(s, l), 1f, wih[l].Grad);
             device.Gemm(true, false, 1f, s.Dgh[l], s.HPrev[l], 1f, whh[l].Grad);
-            // Bias gradients are column sums over all T*B rows: a [1, T*B] ones row times the gate gradients.
-            device.Gemm(false, false, 1f, s.Ones, s.Gx[l], 1f, bih[l].Grad);
-            device.Gemm(false, false, 1f, s.Ones, s.Dgh[l], 1f, bhh[l].Grad);
-            if (l > 0) device.Gemm(false, false, 1f, s.Gx[l], wih[l].Value, 0f, s.DY[l - 1]);
+            device.ColumnSum(s.Gx[l], bih[l].Grad, accumulate: true);
+            device.ColumnSum(s.Dgh[l], bhh[l].Grad, accumulate: true);
+            if (l > 0)
+            {
+                device.Gemm(false, false, 1f, s.Gx[l], wih[l].Value, 0f, s.DY[l - 1]);
+                if (s.Dropped) device.DropoutBackward(s.DY[l - 1], s.Mask[l], s.DY[l - 1]);
+            }
             else if (dx is not null) device.Gemm(false, false, 1f, s.Gx[l], wih[l].Value, 0f, dx);
-            if (dh0 is not null) DeviceMemory.Copy(s.Dh, dh0.At(l));
+            if (dh0 is not null) device.Copy(s.Dh, dh0.At(l));
         }
         // The forward's gx buffers now hold gradients: a second Backward without a new Forward would be wrong.
         forwardDone = false;
@@ -164,10 +173,13 @@ public sealed class Gru : IDisposable
             device.Gemm(false, true, 1f, input, wih[l].Value, 0f, step.Gx);
             device.Gemm(false, true, 1f, step.HAt![l], whh[l].Value, 0f, step.Gh);
             device.GruCellForward(step.Gx, step.Gh, bih[l].Value, bhh[l].Value, step.HAt[l], step.HNew, step.Gates);
-            DeviceMemory.Copy(step.HNew, step.HAt[l]);
+            device.Copy(step.HNew, step.HAt[l]);
         }
-        DeviceMemory.Copy(step.HAt![L - 1], y);
+        device.Copy(step.HAt![L - 1], y);
     }
+
+    // Layer l > 0 reads the previous layer's output, or its dropped-out copy when dropout ran in this forward.
+    private static Tensor Input(Buffers s, int l) => l == 0 ? s.X : s.Dropped ? s.In[l] : s.Out[l - 1];
 
     private Buffers Prepare(int t, int b)
     {
@@ -188,8 +200,9 @@ public sealed class Gru : IDisposable
     private sealed class Buffers : IDisposable
     {
         public readonly int T, B;
-        public readonly Tensor X, Gh, Dh, Ones;
-        public readonly Tensor[] Gx, Hs, Gates, Dgh, DY, Out, HPrev;
+        public readonly Tensor X, Gh, Dh;
+        public readonly Tensor[] Gx, Hs, Gates, Dgh, DY, Out, HPrev, In, Mask;
+        public bool Dropped;
         public readonly Tensor[][] GxAt, HsAt, GatesAt, DghAt, DYAt;
         private readonly List<Tensor> owned = new();
 
@@ -199,10 +212,10 @@ public sealed class Gru : IDisposable
             X = Own(d.Zeros(t, b, f));
             Gh = Own(d.Zeros(b, 3 * h));
             Dh = Own(d.Zeros(b, h));
-            Ones = Own(d.Zeros(t * b));
-            Ones.CopyFrom(Enumerable.Repeat(1f, t * b).ToArray());
             Gx = new Tensor[layers]; Hs = new Tensor[layers]; Gates = new Tensor[layers]; Dgh = new Tensor[layers];
             DY = new Tensor[layers]; Out = new Tensor[layers]; HPrev = new Tensor[layers];
+            // In[l] and Mask[l] (l > 0): layer l's dropped-out input; index 0 unused (the layer input x is not dropped).
+            In = new Tensor[layers]; Mask = new Tensor[layers];
             GxAt = new Tensor[layers][]; HsAt = new Tensor[layers][]; GatesAt = new Tensor[layers][]; DghAt = new Tensor[layers][];
             DYAt = new Tensor[layers][];
             for (int l = 0; l < layers; l++)
@@ -214,6 +227,8 @@ public sealed class Gru : IDisposable
                 DY[l] = Own(d.Zeros(t, b, h));
                 Out[l] = Hs[l].Slice(b * h, t, b, h);
                 HPrev[l] = Hs[l].Slice(0, t, b, h);
+                In[l] = l > 0 ? Own(d.Zeros(t, b, h)) : X;
+                Mask[l] = l > 0 ? Own(d.Zeros(t, b, h)) : X;
                 GxAt[l] = Steps(Gx[l]); HsAt[l] = Steps(Hs[l]); GatesAt[l] = Steps(Gates[l]);
                 DghAt[l] = Steps(Dgh[l]); DYAt[l] = Steps(DY[l]);
             }

@@ -1,0 +1,98 @@
+using System.Runtime.Intrinsics;
+using RnnEngine.Engine.Tensors;
+
+namespace RnnEngine.Engine;
+
+public sealed partial class CpuBackend
+{
+    // One batch row per work item: the softmax over T couples the steps of a row, rows are independent.
+    protected override void AdditiveAttentionForwardCore(int t, int b, int a, int h, Tensor keys, Tensor query, Tensor v,
+        Tensor? mask, Tensor values, Tensor tanh, Tensor weights, Tensor context)
+    {
+        void Row(int i)
+        {
+            ReadOnlySpan<float> k = keys.Span, q = query.Span, vv = v.Span, val = values.Span;
+            ReadOnlySpan<float> m = mask is null ? default : mask.Span;
+            Span<float> th = tanh.Span, w = weights.Span, ctx = context.Span;
+            float max = float.NegativeInfinity;
+            for (int s = 0; s < t; s++)
+            {
+                int row = (s * b + i) * a;
+                float e = 0;
+                for (int c = 0; c < a; c++)
+                {
+                    float x = MathF.Tanh(k[row + c] + q[i * a + c]);
+                    th[row + c] = x;
+                    e += vv[c] * x;
+                }
+                w[s * b + i] = e;
+                if (m.IsEmpty || m[s * b + i] != 0) max = MathF.Max(max, e);
+            }
+            float sum = 0;
+            for (int s = 0; s < t; s++)
+            {
+                float x = m.IsEmpty || m[s * b + i] != 0 ? MathF.Exp(w[s * b + i] - max) : 0f;
+                w[s * b + i] = x;
+                sum += x;
+            }
+            float inv = sum > 0 ? 1f / sum : 0f;
+            for (int s = 0; s < t; s++) w[s * b + i] *= inv;
+            Span<float> c0 = ctx.Slice(i * h, h);
+            c0.Clear();
+            for (int s = 0; s < t; s++) AttentionAxpy(w[s * b + i], val.Slice((s * b + i) * h, h), c0);
+        }
+
+        if ((long)t * b * (a + h) < 32_768) { for (int i = 0; i < b; i++) Row(i); }
+        else ParallelFor(b, Row);
+    }
+
+    protected override void AdditiveAttentionBackwardCore(int t, int b, int a, int h, Tensor values, Tensor weights, Tensor tanh,
+        Tensor v, Tensor dContext, Tensor dScores, Tensor dQuery, Tensor dKeys, Tensor dValues)
+    {
+        void Row(int i)
+        {
+            ReadOnlySpan<float> val = values.Span, w = weights.Span, th = tanh.Span, vv = v.Span, dc = dContext.Span.Slice(i * h, h);
+            Span<float> de = dScores.Span, dq = dQuery.Span.Slice(i * a, a), dk = dKeys.Span, dv = dValues.Span;
+            float dot = 0;
+            for (int s = 0; s < t; s++)
+            {
+                int row = (s * b + i) * h;
+                float da = 0;
+                for (int j = 0; j < h; j++) da += dc[j] * val[row + j];
+                AttentionAxpy(w[s * b + i], dc, dv.Slice(row, h));
+                de[s * b + i] = da;
+                dot += w[s * b + i] * da;
+            }
+            dq.Clear();
+            for (int s = 0; s < t; s++)
+            {
+                float e = w[s * b + i] * (de[s * b + i] - dot);
+                de[s * b + i] = e;
+                int row = (s * b + i) * a;
+                for (int c = 0; c < a; c++)
+                {
+                    float x = th[row + c];
+                    float p = e * vv[c] * (1 - x * x);
+                    dk[row + c] += p;
+                    dq[c] += p;
+                }
+            }
+        }
+
+        if ((long)t * b * (a + h) < 32_768) { for (int i = 0; i < b; i++) Row(i); }
+        else ParallelFor(b, Row);
+    }
+
+    // Kept here rather than shared with the GEMM file so the two can change independently.
+    private static void AttentionAxpy(float alpha, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var va = Vector512.Create(alpha);
+            for (; j <= x.Length - 16; j += 16)
+                Vector512.FusedMultiplyAdd(va, Vector512.Create(x.Slice(j, 16)), Vector512.Create(y.Slice(j, 16))).CopyTo(y.Slice(j, 16));
+        }
+        for (; j < x.Length; j++) y[j] = MathF.FusedMultiplyAdd(alpha, x[j], y[j]);
+    }
+}
