@@ -33,8 +33,17 @@ public static class EvalCommand
         {
             string full = Path.GetFullPath(outPath);
             string tmp = full + ".tmp-" + Environment.ProcessId;
-            File.WriteAllText(tmp, json + Environment.NewLine);
-            File.Move(tmp, full, overwrite: true);
+            try
+            {
+                File.WriteAllText(tmp, json + Environment.NewLine);
+                File.Move(tmp, full, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                try { File.Delete(tmp); } catch (IOException) { }
+                stderr.WriteLine($"error: {outPath}: cannot write the metrics: {e.Message}");
+                return 2;
+            }
         }
         stdout.WriteLine(json);
         return 0;

@@ -74,6 +74,11 @@ public sealed class EvalCommandTests : IDisposable
         var (code, _, err) = Run("eval", "--scores", files.PathOf("none.csv"), "--labels", files.PathOf("none2.csv"));
         Assert.Equal(2, code);
         Assert.Contains("none.csv: file not found", err);
+        string sc = files.Write("s.csv", "index,score\n0,0.5\n1,0.1\n");
+        string lb = files.Write("l.csv", "1\n0\n");
+        (code, _, err) = Run("eval", "--scores", sc, "--labels", lb, "--out", Path.Combine(files.Dir, "no-such-dir", "m.json"));
+        Assert.Equal(2, code);
+        Assert.Contains("cannot write the metrics", err);
         (code, _, err) = Run("eval", "--labels", "x");
         Assert.Equal(2, code);
         Assert.Contains("--scores", err);

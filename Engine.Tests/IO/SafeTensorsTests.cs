@@ -73,7 +73,7 @@ public sealed class SafeTensorsTests : IDisposable
     {
         var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Parse("x.safetensors", Build(header, dataBytes)));
         Assert.Contains(expected, e.Message);
-        Assert.StartsWith("x.safetensors: not a valid safetensors file", e.Message);
+        Assert.StartsWith("x.safetensors: invalid or corrupt safetensors checkpoint", e.Message);
     }
 
     [Fact]

@@ -64,6 +64,9 @@ public sealed class DataReadingTests : IDisposable
         Assert.Contains("missing column", e.Message);
         e = Assert.Throws<DataFormatException>(() => CsvSeriesReader.Read(files.PathOf("nope.csv")));
         Assert.EndsWith("nope.csv: file not found", e.Message);
+        string semi = files.Write("semi.csv", "a;b\n1;2\n");
+        e = Assert.Throws<DataFormatException>(() => CsvSeriesReader.Read(semi, new CsvReadOptions { Columns = ["a", "b"] }));
+        Assert.Contains("column 'a': missing column: the header has 'a;b' (is the delimiter ';' rather than ','?)", e.Message);
         string q = files.Write("e.csv", "x,y\n7,2\n");
         e = Assert.Throws<DataFormatException>(() => CsvSeriesReader.Read(q, new CsvReadOptions { LabelColumn = "x", Columns = ["y"] }));
         Assert.Contains("row 2, column 'x' (#1): expected a label 0/1, false/true or normal/anomaly, got '7'", e.Message);
@@ -112,6 +115,11 @@ public sealed class DataReadingTests : IDisposable
         Assert.Equal(8256, PowerDemand.RawIndex(972));
         WindowSet w = WindowSet.Cut(s, PowerDemand.WeekLength, PowerDemand.WeekLength);
         Assert.Equal(51, w.Count);
+        // Anomalous weeks per PROVENANCE.md: 11, 16, 17, 19, 38, 50 -> 45 normal (k = 4): sN 20, vN1 12, vN2 4, tN 9.
+        Seed001Split split = Seed001Split.Make(w.IsAnomalous!);
+        Assert.Equal(new[] { 11, 16, 17 }, split.VA);
+        Assert.Equal(new[] { 19, 38, 50 }, split.TA);
+        Assert.Equal((20, 12, 4, 9), (split.SN.Length, split.VN1.Length, split.VN2.Length, split.TN.Length));
     }
 
     [Fact]

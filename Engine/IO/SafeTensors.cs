@@ -18,7 +18,7 @@ public sealed record NamedArray(string Name, int[] Shape, float[] Data)
 
 /// <summary>Thrown for a safetensors file that is truncated, corrupt or uses what this reader does not support.</summary>
 public sealed class SafeTensorsFormatException(string path, string problem)
-    : IOException($"{path}: not a valid safetensors file: {problem}");
+    : IOException($"{path}: invalid or corrupt safetensors checkpoint: {problem}");
 
 /// <summary>The tensors and string metadata of one safetensors file.</summary>
 public sealed record SafeTensorsContent(IReadOnlyDictionary<string, NamedArray> Tensors, IReadOnlyDictionary<string, string> Metadata);

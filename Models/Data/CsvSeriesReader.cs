@@ -72,13 +72,22 @@ public static class CsvSeriesReader
         return new Series(values.ToArray(), selected.Length, label >= 0 ? labels.ToArray() : null, path, names);
     }
 
+    /// <summary>A one-field header holding another common separator usually means the wrong --delimiter.</summary>
+    private static string DelimiterHint(string[] header, char delimiter)
+    {
+        if (header.Length != 1) return "";
+        foreach (char c in ";,\t|")
+            if (c != delimiter && header[0].Contains(c)) return $" (is the delimiter '{(c == '\t' ? "\\t" : c.ToString())}' rather than '{delimiter}'?)";
+        return "";
+    }
+
     private static string ColumnName(string[]? header, int c) =>
         header is null ? $"#{c + 1}" : $"'{header[c]}' (#{c + 1})";
 
     private static (int[] Selected, int Label, string[] Names) Resolve(string path, CsvReadOptions o, string[]? header, int width)
     {
         int Find(string name) => Array.IndexOf(header!, name) is int i and >= 0 ? i
-            : throw new DataFormatException(path, 1, $"'{name}'", $"missing column: the header has {string.Join(", ", header!.Select(h => "'" + h + "'"))}");
+            : throw new DataFormatException(path, 1, $"'{name}'", $"missing column: the header has {string.Join(", ", header!.Select(h => "'" + h + "'"))}{DelimiterHint(header!, o.Delimiter)}");
         int Check(int index) => index >= 0 && index < width ? index
             : throw new DataFormatException(path, null, $"#{index + 1}", $"missing column: rows have {width} fields (0-based index {index} requested)");
 
