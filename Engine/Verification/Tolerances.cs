@@ -44,6 +44,7 @@ public static class Tolerances
 
     /// <summary>Central-difference step for the float32 whole-model check.</summary>
     public const float ModelFiniteDifferenceStep = 1e-2f;
+
     /// <summary>Float32 layers against float64 PyTorch fixtures (max abs diff per element, outputs and gradients).</summary>
     public static readonly Tol TorchFixture = new(1e-5, 0);
 

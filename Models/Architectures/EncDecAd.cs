@@ -1,7 +1,6 @@
 using RnnEngine.Engine;
 using RnnEngine.Engine.Layers;
 using RnnEngine.Engine.Tensors;
-using RnnEngine.Models.Training;
 
 namespace RnnEngine.Models.Architectures;
 
@@ -25,7 +24,7 @@ public enum DecodeMode
 public sealed class EncDecAd : IWindowModel
 {
     private readonly Lstm encoder, decoder;
-    private readonly Dense head;
+    private readonly Linear head;
     private readonly List<Parameter> parameters;
 
     // buffers for the current batch size B; time-major [T, B, *]
@@ -45,10 +44,10 @@ public sealed class EncDecAd : IWindowModel
         Decode = decode;
         encoder = new Lstm(device, features, hidden, numLayers: 1, peephole: true, dropout: 0f, seed: seed);
         decoder = new Lstm(device, features, hidden, numLayers: 1, peephole: true, dropout: 0f, seed: seed + 1);
-        head = new Dense(device, "head", hidden, features, seed + 2, stream: 0);
-        parameters = [.. encoder.Parameters, .. decoder.Parameters, head.Weight, head.Bias];
+        head = new Linear(device, hidden, features, bias: true, seed: seed + 2);
+        parameters = [.. encoder.Parameters, .. decoder.Parameters, .. head.Parameters];
         ParameterNames = [.. encoder.Parameters.Select(p => "encoder." + p.Name), .. decoder.Parameters.Select(p => "decoder." + p.Name),
-            head.Weight.Name, head.Bias.Name];
+            .. head.Parameters.Select(p => "head." + p.Name)];
     }
 
     public string Kind => "encdec-ad";
@@ -67,7 +66,7 @@ public sealed class EncDecAd : IWindowModel
         decoder.Forward(decIn, hN, cN, decY, null, null, training: true);
         head.Forward(decY, output);
         float loss = Device.MseLoss(output, reversed, gradOut);
-        head.Backward(decY, gradOut, gradDecY);
+        head.Backward(gradOut, gradDecY);
         // decoder inputs are data (teacher forcing): no gradient flows into them
         decoder.Backward(gradDecY, null, null, null, dh0, dc0);
         encoder.Backward(zeroDy, dh0, dc0, null, null, null);
@@ -166,6 +165,8 @@ public sealed class EncDecAd : IWindowModel
     public void Dispose()
     {
         FreeBuffers();
-        foreach (var p in parameters) p.Dispose();
+        encoder.Dispose();
+        decoder.Dispose();
+        head.Dispose();
     }
 }

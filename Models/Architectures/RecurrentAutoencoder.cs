@@ -1,7 +1,6 @@
 using RnnEngine.Engine;
 using RnnEngine.Engine.Layers;
 using RnnEngine.Engine.Tensors;
-using RnnEngine.Models.Training;
 
 namespace RnnEngine.Models.Architectures;
 
@@ -17,7 +16,7 @@ public sealed class RecurrentAutoencoder : IWindowModel
 {
     private readonly Lstm? lstm;
     private readonly Gru? gru;
-    private readonly Dense head;
+    private readonly Linear head;
     private readonly List<Parameter> parameters;
 
     private int batch = -1;
@@ -43,10 +42,10 @@ public sealed class RecurrentAutoencoder : IWindowModel
             gru = new Gru(device, features, hidden, numLayers: 1, dropout: 0f, seed: seed);
             rnnParameters = gru.Parameters;
         }
-        head = new Dense(device, "head", hidden, window * features, seed + 1, stream: 0);
-        parameters = [.. rnnParameters, head.Weight, head.Bias];
+        head = new Linear(device, hidden, window * features, bias: true, seed: seed + 1);
+        parameters = [.. rnnParameters, .. head.Parameters];
         string role = cell == RecurrentCell.Lstm ? "lstm." : "gru.";
-        ParameterNames = [.. rnnParameters.Select(p => role + p.Name), head.Weight.Name, head.Bias.Name];
+        ParameterNames = [.. rnnParameters.Select(p => role + p.Name), .. head.Parameters.Select(p => "head." + p.Name)];
     }
 
     public RecurrentCell Cell { get; }
@@ -65,7 +64,7 @@ public sealed class RecurrentAutoencoder : IWindowModel
         Check(targets, batchSize, "target");
         target.CopyFrom(targets);
         float loss = Device.MseLoss(output, target, gradOut);
-        head.Backward(hLast, gradOut, gradH);
+        head.Backward(gradOut, gradH);
         // only the final hidden state feeds the head: dy is zero at every step, the gradient enters through dhN
         Device.Copy(gradH, gradHN);
         if (lstm is not null) lstm.Backward(zeroDy, gradHN, null, null, null, null);
@@ -125,6 +124,8 @@ public sealed class RecurrentAutoencoder : IWindowModel
     public void Dispose()
     {
         FreeBuffers();
-        foreach (var p in parameters) p.Dispose();
+        lstm?.Dispose();
+        gru?.Dispose();
+        head.Dispose();
     }
 }

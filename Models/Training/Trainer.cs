@@ -37,7 +37,7 @@ public static class Trainer
         int stride = train.Stride;
         int b = Math.Min(options.BatchSize, train.Count);
         int batches = train.Count / b;
-        var optimizer = new Adam(model.Device, model.Parameters, options.LearningRate);
+        using var optimizer = new Adam(model.Device, model.Parameters, options.LearningRate);
         var order = new int[train.Count];
         var batchIn = new float[b * stride];
         var batchTarget = new float[b * stride];
