@@ -31,11 +31,15 @@ public sealed record PowerDemandOptions
 /// weekly windows are split (<see cref="Seed001Split"/>): EncDec-AD trains on sN with early stopping on tN, the
 /// Gaussian model of the absolute error vectors is fitted on vN1, the threshold on vN2 (and vA when there is one).
 /// The remaining 39 weeks are the test stream; a week's score is its largest point score (squared Mahalanobis
-/// distance of |x - x^|), its label is anomalous when any row is, and the metric is the window-level ROC AUC.
+/// distance of |x - x^|), its label is anomalous when any row is, and the metric is the window-level ROC AUC. A week
+/// is flagged when at least <see cref="HardCriterion"/> of its points exceed the threshold.
 /// </summary>
 public static class PowerDemandExperiment
 {
     public const int InitRows = PowerDemand.WeekLength * 12;
+
+    /// <summary>Seed 001's window decision for power: anomalous when at least 5 of its 84 point scores exceed the threshold.</summary>
+    public const int HardCriterion = 5;
 
     public static ExperimentResult Run(Backend device, string dataDir, PowerDemandOptions o, TextWriter? progress)
     {
@@ -71,13 +75,8 @@ public static class PowerDemandExperiment
         double threshold = rule.Value;
 
         double[] points = PointScores(model, errorModel, testWindows);
-        var windowScores = new double[testWindows.Count];
-        int flagged = 0;
-        for (int w = 0; w < testWindows.Count; w++)
-        {
-            windowScores[w] = points.AsSpan(w * T, T).ToArray().Max();
-            if (windowScores[w] > threshold) flagged++;
-        }
+        double[] windowScores = PointErrors.WindowMax(points, T);
+        int flagged = PointErrors.WindowVotes(points, T, threshold, HardCriterion).Count(v => v);
         bool[] labels = testWindows.IsAnomalous!;
         var result = new ModelResult("encdec-ad", model.Kind, "reconstruct week (reversed)",
             RankingMetrics.RocAuc(windowScores, labels), RankingMetrics.AveragePrecision(windowScores, labels),
