@@ -1,3 +1,4 @@
+using RnnEngine.Engine.Tensors;
 using RnnEngine.Engine.Tests.Support;
 using RnnEngine.Engine.Verification;
 using Xunit;
@@ -42,6 +43,29 @@ public class LstmCellTests
         Assert.Equal(dg1.ToArray(), dg2.ToArray());
         Assert.Equal(dcp1.ToArray(), dc2.ToArray());
         Assert.Equal(dp1.ToArray(), dp2.ToArray());
+    }
+
+    /// <summary>The cell runs once per time step: on cpu (serial path, with peepholes) it must not allocate.</summary>
+    [Fact]
+    public void CpuCellDoesNotAllocate()
+    {
+        var backend = TestBackends.Get("cpu");
+        const int b = 4, h = 20;
+        using var s = new TensorScope(backend);
+        var gates = s.Of(Data.ToFloat(Data.Uniform(1, b * 4 * h)), b, 4 * h);
+        var cPrev = s.Of(Data.ToFloat(Data.Uniform(2, b * h)), b, h);
+        var p = s.Of(Data.ToFloat(Data.Uniform(3, 3 * h)), 3, h);
+        Tensor hOut = s.Zeros(b, h), c = s.Zeros(b, h), act = s.Zeros(b, 4 * h), dh = s.Zeros(b, h), dGates = s.Zeros(b, 4 * h);
+        Tensor dc = s.Zeros(b, h), dp = s.Zeros(3, h);
+        void Step()
+        {
+            backend.LstmCellForward(gates, cPrev, p, hOut, c, act);
+            backend.LstmCellBackward(act, cPrev, c, p, dh, dh, dc, dGates, dc, dp);
+        }
+        Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]

@@ -210,9 +210,6 @@ public sealed partial class Lstm : IDisposable
     /// <summary>The seed of the dropout masks of a layer built with <paramref name="seed"/> (apart from the init streams).</summary>
     internal static ulong DropoutSeed(ulong seed) => CounterRng.Hash(seed, 0xD50F_0D50_F0D5_0F0DUL);
 
-    /// <summary>Where the next training forward's dropout masks start (layer l of it at + (l-1)*T*B*H).</summary>
-    internal ulong DropoutOffset => dropoutOffset;
-
     private void RequireShape(Tensor tensor, string name, int d0, int d1, int d2)
     {
         if (tensor.Device != device)

@@ -16,7 +16,45 @@ public sealed partial class CpuBackend
         int gOff = gates.Offset, cpOff = cPrev.Offset, hOff = h.Offset, cOff = c.Offset, aOff = act.Offset;
         int pOff = peephole?.Offset ?? 0;
 
-        void Row(int r)
+        var rows = new LstmForwardRows(gd, gOff, cpd, cpOff, pd, pOff, hd, hOff, cd, cOff, ad, aOff, hidden);
+        // The struct keeps the serial path allocation-free; only the parallel path boxes it into a delegate.
+        if (b * hidden < CellParallelElements) { for (int r = 0; r < b; r++) rows.Row(r); }
+        else ParallelFor(b, rows.Row);
+    }
+
+    protected override void LstmCellBackwardCore(int b, int hidden, Tensor act, Tensor cPrev, Tensor c, Tensor? peephole,
+        Tensor dh, Tensor? dhExtra, Tensor? dcNext, Tensor dGates, Tensor dcPrev, Tensor? dPeephole)
+    {
+        float[] ad = act.Host!, cpd = cPrev.Host!, cd = c.Host!, dhd = dh.Host!, dgd = dGates.Host!, dcpd = dcPrev.Host!;
+        float[]? pd = peephole?.Host, dxd = dhExtra?.Host, dnd = dcNext?.Host;
+        int aOff = act.Offset, cpOff = cPrev.Offset, cOff = c.Offset, dhOff = dh.Offset, dgOff = dGates.Offset;
+        int dcpOff = dcPrev.Offset, pOff = peephole?.Offset ?? 0, dxOff = dhExtra?.Offset ?? 0, dnOff = dcNext?.Offset ?? 0;
+
+        var rows = new LstmBackwardRows(ad, aOff, cpd, cpOff, cd, cOff, pd, pOff, dhd, dhOff, dxd, dxOff, dnd, dnOff, dgd, dgOff,
+            dcpd, dcpOff, hidden);
+        if (b * hidden < CellParallelElements || dPeephole is not null) { for (int r = 0; r < b; r++) rows.Row(r); }
+        else ParallelFor(b, rows.Row);
+
+        // Peephole gradients sum over the batch; a second serial pass over the rows keeps the order fixed.
+        if (dPeephole is not null)
+        {
+            Span<float> dp = dPeephole.Span;
+            for (int r = 0; r < b; r++)
+            {
+                ReadOnlySpan<float> dg = dgd.AsSpan(dgOff + r * 4 * hidden, 4 * hidden);
+                ReadOnlySpan<float> cpRow = cpd.AsSpan(cpOff + r * hidden, hidden), cRow = cd.AsSpan(cOff + r * hidden, hidden);
+                LstmMulAdd(dg[..hidden], cpRow, dp[..hidden]);
+                LstmMulAdd(dg.Slice(hidden, hidden), cpRow, dp.Slice(hidden, hidden));
+                LstmMulAdd(dg.Slice(3 * hidden, hidden), cRow, dp.Slice(2 * hidden, hidden));
+            }
+        }
+    }
+
+    /// <summary>One forward row; a struct (no closure) so the serial path allocates nothing per step.</summary>
+    private readonly struct LstmForwardRows(float[] gd, int gOff, float[] cpd, int cpOff, float[]? pd, int pOff, float[] hd, int hOff,
+        float[] cd, int cOff, float[] ad, int aOff, int hidden)
+    {
+        public void Row(int r)
         {
             int g0 = gOff + r * 4 * hidden, a0 = aOff + r * 4 * hidden;
             int cp0 = cpOff + r * hidden, c0 = cOff + r * hidden, h0 = hOff + r * hidden;
@@ -64,20 +102,13 @@ public sealed partial class CpuBackend
                 hd[h0 + j] = o * LstmMath.Tanh(cn);
             }
         }
-
-        if (b * hidden < CellParallelElements) { for (int r = 0; r < b; r++) Row(r); }
-        else ParallelFor(b, Row);
     }
 
-    protected override void LstmCellBackwardCore(int b, int hidden, Tensor act, Tensor cPrev, Tensor c, Tensor? peephole,
-        Tensor dh, Tensor? dhExtra, Tensor? dcNext, Tensor dGates, Tensor dcPrev, Tensor? dPeephole)
+    /// <summary>One backward row (pointwise part; the peephole batch sum is a separate serial pass).</summary>
+    private readonly struct LstmBackwardRows(float[] ad, int aOff, float[] cpd, int cpOff, float[] cd, int cOff, float[]? pd, int pOff,
+        float[] dhd, int dhOff, float[]? dxd, int dxOff, float[]? dnd, int dnOff, float[] dgd, int dgOff, float[] dcpd, int dcpOff, int hidden)
     {
-        float[] ad = act.Host!, cpd = cPrev.Host!, cd = c.Host!, dhd = dh.Host!, dgd = dGates.Host!, dcpd = dcPrev.Host!;
-        float[]? pd = peephole?.Host, dxd = dhExtra?.Host, dnd = dcNext?.Host;
-        int aOff = act.Offset, cpOff = cPrev.Offset, cOff = c.Offset, dhOff = dh.Offset, dgOff = dGates.Offset;
-        int dcpOff = dcPrev.Offset, pOff = peephole?.Offset ?? 0, dxOff = dhExtra?.Offset ?? 0, dnOff = dcNext?.Offset ?? 0;
-
-        void Row(int r)
+        public void Row(int r)
         {
             int a0 = aOff + r * 4 * hidden, dg0 = dgOff + r * 4 * hidden;
             int k = r * hidden;
@@ -131,23 +162,6 @@ public sealed partial class CpuBackend
                 if (pd is not null) dcp += dai * pd[pOff + j] + daf * pd[pOff + hidden + j];
                 dgd[dg0 + j] = dai; dgd[dg0 + hidden + j] = daf; dgd[dg0 + 2 * hidden + j] = dag; dgd[dg0 + 3 * hidden + j] = dao;
                 dcpd[dcpOff + k + j] = dcp;
-            }
-        }
-
-        if (b * hidden < CellParallelElements || dPeephole is not null) { for (int r = 0; r < b; r++) Row(r); }
-        else ParallelFor(b, Row);
-
-        // Peephole gradients sum over the batch; a second serial pass over the rows keeps the order fixed.
-        if (dPeephole is not null)
-        {
-            Span<float> dp = dPeephole.Span;
-            for (int r = 0; r < b; r++)
-            {
-                ReadOnlySpan<float> dg = dgd.AsSpan(dgOff + r * 4 * hidden, 4 * hidden);
-                ReadOnlySpan<float> cpRow = cpd.AsSpan(cpOff + r * hidden, hidden), cRow = cd.AsSpan(cOff + r * hidden, hidden);
-                LstmMulAdd(dg[..hidden], cpRow, dp[..hidden]);
-                LstmMulAdd(dg.Slice(hidden, hidden), cpRow, dp.Slice(hidden, hidden));
-                LstmMulAdd(dg.Slice(3 * hidden, hidden), cRow, dp.Slice(2 * hidden, hidden));
             }
         }
     }

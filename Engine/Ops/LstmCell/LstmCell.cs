@@ -20,12 +20,11 @@ public abstract partial class Backend
     {
         const string op = "lstm-cell-forward";
         var (b, hidden) = CellDims(op, gates);
-        string bh = $"[{b}, {hidden}]";
-        Require(op, cPrev, "c_prev", b * hidden, bh);
-        Require(op, h, "h", b * hidden, bh);
-        Require(op, c, "c", b * hidden, bh);
-        Require(op, act, "activated gates", b * 4 * hidden, $"[{b}, {4 * hidden}]");
-        if (peephole is not null) Require(op, peephole, "peephole", 3 * hidden, $"[3, {hidden}]");
+        CellRequire(op, cPrev, "c_prev", b, hidden);
+        CellRequire(op, h, "h", b, hidden);
+        CellRequire(op, c, "c", b, hidden);
+        CellRequire(op, act, "activated gates", b, 4 * hidden);
+        if (peephole is not null) CellRequire(op, peephole, "peephole", 3, hidden);
         if (b == 0 || hidden == 0) return;
         LstmCellForwardCore(b, hidden, gates, cPrev, peephole, h, c, act);
     }
@@ -40,20 +39,25 @@ public abstract partial class Backend
     {
         const string op = "lstm-cell-backward";
         var (b, hidden) = CellDims(op, act);
-        string bh = $"[{b}, {hidden}]";
-        Require(op, cPrev, "c_prev", b * hidden, bh);
-        Require(op, c, "c", b * hidden, bh);
-        Require(op, dh, "dh", b * hidden, bh);
-        if (dhExtra is not null) Require(op, dhExtra, "dh_extra", b * hidden, bh);
-        if (dcNext is not null) Require(op, dcNext, "dc_next", b * hidden, bh);
-        Require(op, dGates, "d gates", b * 4 * hidden, $"[{b}, {4 * hidden}]");
-        Require(op, dcPrev, "dc_prev", b * hidden, bh);
+        CellRequire(op, cPrev, "c_prev", b, hidden);
+        CellRequire(op, c, "c", b, hidden);
+        CellRequire(op, dh, "dh", b, hidden);
+        if (dhExtra is not null) CellRequire(op, dhExtra, "dh_extra", b, hidden);
+        if (dcNext is not null) CellRequire(op, dcNext, "dc_next", b, hidden);
+        CellRequire(op, dGates, "d gates", b, 4 * hidden);
+        CellRequire(op, dcPrev, "dc_prev", b, hidden);
         if ((peephole is null) != (dPeephole is null))
             throw new ArgumentException($"{op}: peephole and its gradient must both be given or both be null");
-        if (peephole is not null) Require(op, peephole, "peephole", 3 * hidden, $"[3, {hidden}]");
-        if (dPeephole is not null) Require(op, dPeephole, "d peephole", 3 * hidden, $"[3, {hidden}]");
+        if (peephole is not null) CellRequire(op, peephole, "peephole", 3, hidden);
+        if (dPeephole is not null) CellRequire(op, dPeephole, "d peephole", 3, hidden);
         if (b == 0 || hidden == 0) return;
         LstmCellBackwardCore(b, hidden, act, cPrev, c, peephole, dh, dhExtra, dcNext, dGates, dcPrev, dPeephole);
+    }
+
+    // Called every time step: the message (an allocation) is built only when the check fails.
+    private void CellRequire(string op, Tensor t, string what, int rows, int cols)
+    {
+        if (t.Device != this || t.Length != rows * cols) Require(op, t, what, rows * cols, $"[{rows}, {cols}]");
     }
 
     private (int B, int H) CellDims(string op, Tensor gates)
