@@ -11,7 +11,9 @@ public class AttentionTests
     public void AdditiveAttentionOpMatchesReference(string device)
     {
         var backend = TestBackends.Get(device);
-        const int t = 5, b = 3, a = 4, h = 6;
+        // On cpu, a and h above 16 cover the Vector512 chunks and the scalar tails; the simulator gets tiny sizes.
+        const int t = 5, b = 3;
+        int a = device == "ilgpu-cpu" ? 4 : 21, h = device == "ilgpu-cpu" ? 6 : 19;
         double[] keys = Data.Uniform(1, t * b * a), q = Data.Uniform(2, b * a), v = Data.Uniform(3, a), values = Data.Uniform(4, t * b * h);
         double[] dc = Data.Uniform(5, b * h), dkIn = Data.Uniform(6, t * b * a), dvIn = Data.Uniform(7, t * b * h);
         double[] mask = Enumerable.Repeat(1.0, t * b).ToArray();

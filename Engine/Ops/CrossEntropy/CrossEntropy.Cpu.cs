@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using RnnEngine.Engine.Tensors;
 
 namespace RnnEngine.Engine;
@@ -7,7 +8,7 @@ public sealed partial class CpuBackend
     protected override (double LossSum, double Correct) SoftmaxCrossEntropyCore(int n, int v, Tensor logits, TokenIds targets,
         int paddingId, Tensor? dLogits, float gradScale)
     {
-        // Rows are independent; per-row results go to arrays so the sums are taken in a fixed order (deterministic).
+        // Rows are independent (exp sums and gradients 16 lanes per Vector512 step); per-row results go to arrays so the sums are taken in a fixed order (deterministic).
         var loss = new double[n];
         var hit = new bool[n];
         void Row(int i)
@@ -24,12 +25,28 @@ public sealed partial class CpuBackend
             int arg = 0;
             for (int k = 0; k < v; k++) if (row[k] > max) { max = row[k]; arg = k; }
             float sum = 0;
-            for (int k = 0; k < v; k++) sum += MathF.Exp(row[k] - max);
+            int c = 0;
+            var vmax = Vector512.Create(max);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var acc = Vector512<float>.Zero;
+                for (; c <= v - 16; c += 16) acc += Vector512.Exp(Vector512.Create(row.Slice(c, 16)) - vmax);
+                sum = Vector512.Sum(acc);
+            }
+            for (; c < v; c++) sum += MathF.Exp(row[c] - max);
             loss[i] = MathF.Log(sum) + max - row[target];
             hit[i] = arg == target;
             if (dLogits is null) return;
             float inv = 1f / sum;
-            for (int k = 0; k < v; k++) grad[k] = (MathF.Exp(row[k] - max) * inv - (k == target ? 1f : 0f)) * gradScale;
+            c = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var scale = Vector512.Create(inv * gradScale);
+                for (; c <= v - 16; c += 16)
+                    (Vector512.Exp(Vector512.Create(row.Slice(c, 16)) - vmax) * scale).CopyTo(grad.Slice(c, 16));
+            }
+            for (; c < v; c++) grad[c] = MathF.Exp(row[c] - max) * inv * gradScale;
+            grad[target] -= gradScale;
         }
 
         if ((long)n * v < 65_536) { for (int i = 0; i < n; i++) Row(i); }
