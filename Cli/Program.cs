@@ -16,6 +16,13 @@ namespace RnnEngine.Cli
                                                         finite-difference checks of every op and layer
               bench gemm --m M --n N --k K [--device D] [--threads T] [--repeats R]
                                                         time one GEMM shape, print a JSON line
+              run powerdemand|sine [--device D] [--out DIR] [--data DIR] [--seed N] [--epochs N] [--hidden N]
+                                                        a seed's experiment end to end: table, results.json, PNG plots
+              train --data FILE.csv [--columns a,b] [--labels FILE] --model encdec-ad|lstm-ae|gru-ae|fc-ae
+                    [--window N] [--hidden N] [--epochs N] [--device D] --out MODEL
+                                                        fit a detector (network, error model, threshold) on a CSV
+              score --model MODEL --data FILE.csv --out SCORES.csv [--device D]
+                                                        one row per input row: index,score,is_anomaly
               eval --scores SCORES.csv --labels LABELS [--out FILE]
                                                         ROC/PR AUC, precision, recall, F1 of scores vs labels (JSON)
                                                         [--threshold VALUE] [--seed N]: PA, PA%K, event, delay, oracle, random baseline
@@ -38,6 +45,9 @@ namespace RnnEngine.Cli
                     "devices" => DevicesCommand.Run(new CommandArgs(rest), stdout),
                     "gradcheck" => GradCheckCommand.Run(new CommandArgs(rest), stdout, stderr),
                     "bench" => BenchCommand.Run(new CommandArgs(rest), stdout, stderr),
+                    "run" => RunCommand.Run(new CommandArgs(rest), stdout, stderr),
+                    "train" => TrainCommand.Run(new CommandArgs(rest), stdout, stderr),
+                    "score" => ScoreCommand.Run(new CommandArgs(rest), stdout, stderr),
                     "eval" => EvalCommand.Run(new CommandArgs(rest), stdout, stderr),
                     _ => throw new UsageException($"unknown command '{args[0]}'; run 'rnnengine --help'"),
                 };
@@ -48,6 +58,11 @@ namespace RnnEngine.Cli
                 return 2;
             }
             catch (DeviceUnavailableException e)
+            {
+                stderr.WriteLine("error: " + e.Message);
+                return 2;
+            }
+            catch (RnnEngine.Models.Data.DataFormatException e)
             {
                 stderr.WriteLine("error: " + e.Message);
                 return 2;

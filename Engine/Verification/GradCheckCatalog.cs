@@ -5,6 +5,7 @@ public static class GradCheckCatalog
 {
     public static IReadOnlyList<GradCheck> Engine() =>
     [
+        // ops
         new GemmCheck(false, false), new GemmCheck(false, true), new GemmCheck(true, false), new GemmCheck(true, true),
         new AddCheck(), new MulCheck(), new BiasAddCheck(), new ColumnSumCheck(),
         new ActivationCheck(ActivationKind.Sigmoid), new ActivationCheck(ActivationKind.Tanh),
@@ -13,12 +14,13 @@ public static class GradCheckCatalog
         new SoftmaxCheck(), new LossCheck(LossKind.Squared), new LossCheck(LossKind.Absolute),
         new DropoutCheck(),
         new LstmCellCheck(peephole: false), new LstmCellCheck(peephole: true),
+        // layers
+        new LinearCheck(),
         new LstmCheck("lstm", layers: 1, peephole: false), new LstmCheck("lstm-peephole", layers: 1, peephole: true),
         new LstmCheck("lstm-2layer", layers: 2, peephole: false),
+        new LstmCheck("lstm-2layer-dropout", layers: 2, peephole: true, dropout: 0.3f),
         new GruCheck(1), new GruCheck(2),
         new AttentionCheck(),
-        new LinearCheck(),
         new EmbeddingCheck(), new CrossEntropyCheck(),
-        new LstmCheck("lstm-2layer-dropout", layers: 2, peephole: true, dropout: 0.3f),
     ];
 }

@@ -36,6 +36,15 @@ public static class Tolerances
     /// <summary>Recurrent layers through several steps: float32 error grows with T.</summary>
     public static readonly Tol RecurrentGradient = new(5e-4, 5e-3);
 
+    /// <summary>
+    /// A whole window model's parameter gradients against central differences of its float32 loss (no float64 twin of
+    /// a model exists; the layers' own checks are against float64): the step is large, so float32 noise stays small.
+    /// </summary>
+    public static readonly Tol ModelGradient = new(2e-3, 3e-2);
+
+    /// <summary>Central-difference step for the float32 whole-model check.</summary>
+    public const float ModelFiniteDifferenceStep = 1e-2f;
+
     /// <summary>Float32 layers against float64 PyTorch fixtures (max abs diff per element, outputs and gradients).</summary>
     public static readonly Tol TorchFixture = new(1e-5, 0);
 

@@ -2,6 +2,7 @@ namespace RnnEngine.Engine;
 
 public static partial class Reference
 {
+
     /// <summary>Float64 spec of <see cref="Backend.GruCellForward"/>; b rows of h units.</summary>
     public static void GruCellForward(int b, int h, ReadOnlySpan<double> gx, ReadOnlySpan<double> gh, ReadOnlySpan<double> bih,
         ReadOnlySpan<double> bhh, ReadOnlySpan<double> hPrev, Span<double> hNext, Span<double> gates)

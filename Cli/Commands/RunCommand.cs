@@ -1,0 +1,101 @@
+using RnnEngine.Cli.Output;
+using RnnEngine.Engine;
+using RnnEngine.Models.Architectures;
+using RnnEngine.Models.Experiments;
+
+namespace RnnEngine.Cli.Commands;
+
+/// <summary>
+/// `rnnengine run powerdemand|sine`: a seed's experiment end to end on the bundled data: summary table on stdout,
+/// training progress on stderr, results.json and PNG plots in --out.
+/// </summary>
+public static class RunCommand
+{
+    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        string what = args.Positional.Count > 0 ? args.Positional[0]
+            : throw new UsageException("run needs an experiment: 'run powerdemand' or 'run sine'");
+        string device = args.String("device", "auto");
+        int threads = args.Int("threads", 0, 0, 256);
+        string outDir = args.String("out", Path.Combine("out", what));
+        string dataDir = args.String("data") ?? FindDataDir();
+        ulong seed = (ulong)args.Int("seed", 1, 0);
+        bool quiet = args.Flag("quiet");
+        TextWriter? progress = quiet ? null : stderr;
+
+        ExperimentResult result;
+        switch (what)
+        {
+            case "powerdemand":
+            {
+                var defaults = new PowerDemandOptions();
+                var o = defaults with
+                {
+                    Hidden = args.Int("hidden", defaults.Hidden, 1, 4096),
+                    Epochs = args.Int("epochs", defaults.Epochs, 1, 100_000),
+                    Patience = args.Int("patience", defaults.Patience, 1, 100_000),
+                    LearningRate = (float)args.Double("lr", defaults.LearningRate, 1e-7, 10),
+                    Seed = seed,
+                    Decode = ParseDecode(args.String("decode", "teacher")),
+                    PerWindowScaling = args.String("scaling", "init") switch
+                    {
+                        "init" => false,
+                        "window" => true,
+                        string s => throw new UsageException($"--scaling expects init or window, got '{s}'"),
+                    },
+                };
+                args.EnsureAllUsed();
+                using var backend = Devices.Create(device, threads);
+                result = PowerDemandExperiment.Run(backend, dataDir, o, progress);
+                break;
+            }
+            case "sine":
+            {
+                var defaults = new SineOptions();
+                string? models = args.String("models");
+                var o = defaults with
+                {
+                    RecurrentHidden = args.Int("hidden", defaults.RecurrentHidden, 1, 4096),
+                    FcEpochs = args.Int("fc-epochs", defaults.FcEpochs, 1, 100_000),
+                    RecurrentEpochs = args.Int("epochs", defaults.RecurrentEpochs, 1, 100_000),
+                    Seed = seed,
+                    Models = models is null ? defaults.Models : models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                };
+                foreach (string m in o.Models)
+                    if (m is not ("fc-next" or "fc-ae" or "lstm-ae" or "gru-ae"))
+                        throw new UsageException($"--models: unknown model '{m}'; expected fc-next, fc-ae, lstm-ae, gru-ae");
+                args.EnsureAllUsed();
+                using var backend = Devices.Create(device, threads);
+                result = SineExperiment.Run(backend, dataDir, o, progress);
+                break;
+            }
+            default:
+                throw new UsageException($"unknown experiment '{what}'; expected powerdemand or sine");
+        }
+        ResultsWriter.Write(result, outDir);
+        stdout.Write(ResultsWriter.Table(result));
+        stdout.WriteLine($"wrote {Path.Combine(outDir, "results.json")} and {string.Join(", ", result.Plots.Keys.Select(k => k + ".png"))}");
+        return 0;
+    }
+
+    internal static DecodeMode ParseDecode(string s) => s switch
+    {
+        "teacher" => DecodeMode.Teacher,
+        "free" => DecodeMode.Free,
+        _ => throw new UsageException($"--decode expects teacher or free, got '{s}'"),
+    };
+
+    /// <summary>The bundled data/ folder: from the working directory or the executable's directory, walking up.</summary>
+    internal static string FindDataDir()
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+            {
+                string candidate = Path.Combine(d.FullName, "data");
+                if (Directory.Exists(Path.Combine(candidate, "powerdemand"))) return candidate;
+            }
+        }
+        throw new UsageException("bundled data/ not found (looked upwards from the working and program directories); pass --data DIR");
+    }
+}

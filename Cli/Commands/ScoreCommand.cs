@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using RnnEngine.Engine;
+using RnnEngine.Models.Data;
+using RnnEngine.Models.Detection;
+
+namespace RnnEngine.Cli.Commands;
+
+/// <summary>
+/// `rnnengine score --model MODEL --data FILE.csv --out SCORES.csv`: one row per input row, `index,score,is_anomaly`;
+/// the first T-1 rows (no full window yet) have empty score and flag. Written to a temporary file, then renamed.
+/// </summary>
+public static class ScoreCommand
+{
+    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        string modelPath = args.String("model") ?? throw new UsageException("score needs --model MODEL");
+        string data = args.String("data") ?? throw new UsageException("score needs --data FILE.csv");
+        string outPath = args.String("out") ?? throw new UsageException("score needs --out SCORES.csv");
+        string device = args.String("device", "auto");
+        int threads = args.Int("threads", 0, 0, 256);
+        bool noHeader = args.Flag("no-header");
+        args.EnsureAllUsed();
+
+        using var backend = Devices.Create(device, threads);
+        using var detector = DetectorFile.Load(backend, modelPath);
+        var columns = detector.Config.Columns;
+        Series series = CsvSeriesReader.Read(data, new CsvReadOptions
+        {
+            HasHeader = !noHeader,
+            Columns = !noHeader && columns.Count > 0 ? columns : null,
+        });
+        double[] scores = detector.ScoreRows(series);
+        int flagged = Write(outPath, scores, detector.Threshold);
+        stdout.WriteLine($"scored {series.Length} rows with {detector.Config.Model}: {flagged} above threshold {detector.Threshold:G4}; wrote {outPath}");
+        return 0;
+    }
+
+    internal static int Write(string path, double[] scores, double threshold)
+    {
+        string tmp = path + ".tmp";
+        int flagged = 0;
+        try
+        {
+            using (var w = new StreamWriter(tmp, false, new UTF8Encoding(false)))
+            {
+                w.WriteLine("index,score,is_anomaly");
+                for (int i = 0; i < scores.Length; i++)
+                {
+                    double s = scores[i];
+                    if (double.IsNaN(s)) { w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i},,")); continue; }
+                    bool anomalous = s > threshold;
+                    if (anomalous) flagged++;
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i},{s:G9},{(anomalous ? 1 : 0)}"));
+                }
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+        return flagged;
+    }
+}

@@ -1,0 +1,29 @@
+using RnnEngine.Models.Architectures;
+
+namespace RnnEngine.Models.Detection;
+
+/// <summary>Everything needed to rebuild a detector's network before its weights are loaded (stored in the checkpoint).</summary>
+public sealed record DetectorConfig
+{
+    /// <summary>"encdec-ad", "lstm-ae", "gru-ae" or "fc-ae".</summary>
+    public required string Model { get; init; }
+    public required int Window { get; init; }
+    public required int Features { get; init; }
+    public int Hidden { get; init; } = 32;
+    /// <summary>FC widths between input and output (fc-ae only); empty = [2H, H, 2H].</summary>
+    public IReadOnlyList<int> FcSizes { get; init; } = [];
+    public DecodeMode Decode { get; init; } = DecodeMode.Teacher;
+    public ulong Seed { get; init; } = 1;
+    public IReadOnlyList<string> Columns { get; init; } = [];
+
+    public static readonly string[] ModelNames = ["encdec-ad", "lstm-ae", "gru-ae", "fc-ae"];
+
+    public IWindowModel Build(RnnEngine.Engine.Backend device) => Model switch
+    {
+        "encdec-ad" => new EncDecAd(device, Window, Features, Hidden, Seed, Decode),
+        "lstm-ae" => new RecurrentAutoencoder(device, RecurrentCell.Lstm, Window, Features, Hidden, Seed),
+        "gru-ae" => new RecurrentAutoencoder(device, RecurrentCell.Gru, Window, Features, Hidden, Seed),
+        "fc-ae" => new FcAutoencoder(device, Window, Features, FcSizes.Count > 0 ? FcSizes : [2 * Hidden, Hidden, 2 * Hidden], Seed),
+        _ => throw new ArgumentException($"unknown model '{Model}'; expected {string.Join(", ", ModelNames)}"),
+    };
+}

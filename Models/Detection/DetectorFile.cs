@@ -1,0 +1,81 @@
+using System.Text.Json;
+using RnnEngine.Engine;
+using RnnEngine.Engine.IO;
+using RnnEngine.Models.Architectures;
+using RnnEngine.Models.Checkpoint;
+using RnnEngine.Models.Data;
+
+namespace RnnEngine.Models.Detection;
+
+/// <summary>
+/// A detector on disk through <see cref="ModelCheckpoint"/> (safetensors: parameters + scaler, error model, threshold
+/// and this detector's <see cref="DetectorConfig"/> as JSON). Any problem reading it becomes one
+/// <see cref="DataFormatException"/> line naming the file.
+/// </summary>
+public static class DetectorFile
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static void Save(AnomalyDetector d, string path)
+    {
+        var m = d.Model;
+        // the model's role-prefixed names: an encoder and a decoder LSTM name their weights alike
+        var arrays = m.Parameters.Select((p, i) => new NamedArray(m.ParameterNames[i], p.Value.Shape.ToArray(), p.Value.ToArray())).ToArray();
+        var checkpoint = new ModelCheckpoint(arrays, ToJson(d.Config), d.Scaler, d.ErrorModel, d.ThresholdRule);
+        checkpoint.Save(path);
+    }
+
+    public static AnomalyDetector Load(Backend device, string path)
+    {
+        if (!File.Exists(path)) throw new DataFormatException(path, null, null, "model file not found");
+        try
+        {
+            ModelCheckpoint c = ModelCheckpoint.Load(path);
+            DetectorConfig config = FromJson(c.ConfigJson);
+            if (c.Scaler is null || c.ErrorModel is null || c.Threshold is null)
+                throw new DataFormatException(path, null, null, "checkpoint has no scaler, error model or threshold: not a trained detector");
+            IWindowModel model = config.Build(device);
+            try
+            {
+                var byName = c.Parameters.ToDictionary(a => a.Name, StringComparer.Ordinal);
+                for (int i = 0; i < model.Parameters.Count; i++)
+                {
+                    var p = model.Parameters[i];
+                    string name = model.ParameterNames[i];
+                    if (!byName.TryGetValue(name, out NamedArray? a))
+                        throw new DataFormatException(path, null, null, $"no tensor '{name}' for the {config.Model} parameter of that name");
+                    if (!a.Shape.AsSpan().SequenceEqual(p.Value.Shape))
+                        throw new DataFormatException(path, null, null, $"tensor '{name}' has shape [{string.Join(", ", a.Shape)}], the model needs {p.Value.ShapeString}");
+                    p.Value.CopyFrom(a.Data);
+                }
+                return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+        catch (Exception e) when (e is SafeTensorsFormatException or JsonException or ArgumentException)
+        {
+            throw new DataFormatException(path, null, null, "not a usable detector checkpoint: " + e.Message, e);
+        }
+    }
+
+    internal static string ToJson(DetectorConfig c) => JsonSerializer.Serialize(new ConfigDto(
+        c.Model, c.Window, c.Features, c.Hidden, [.. c.FcSizes], c.Decode == DecodeMode.Free ? "free" : "teacher", c.Seed, [.. c.Columns]), Json);
+
+    internal static DetectorConfig FromJson(string json)
+    {
+        var d = JsonSerializer.Deserialize<ConfigDto>(json, Json) ?? throw new JsonException("config is null");
+        if (!DetectorConfig.ModelNames.Contains(d.Model)) throw new JsonException($"unknown model '{d.Model}'");
+        if (d.Window < 1 || d.Features < 1 || d.Hidden < 1) throw new JsonException($"bad sizes window {d.Window}, features {d.Features}, hidden {d.Hidden}");
+        return new DetectorConfig
+        {
+            Model = d.Model, Window = d.Window, Features = d.Features, Hidden = d.Hidden, FcSizes = d.FcSizes ?? [],
+            Decode = d.Decode == "free" ? DecodeMode.Free : DecodeMode.Teacher, Seed = d.Seed, Columns = d.Columns ?? [],
+        };
+    }
+
+    private sealed record ConfigDto(string Model, int Window, int Features, int Hidden, int[]? FcSizes, string Decode, ulong Seed, string[]? Columns);
+}

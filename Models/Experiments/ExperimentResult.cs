@@ -1,0 +1,27 @@
+namespace RnnEngine.Models.Experiments;
+
+/// <summary>One model's outcome on one experiment: window-level metrics on the test windows and how training went.</summary>
+public sealed record ModelResult(
+    string Name,
+    string Model,
+    string Task,
+    double RocAuc,
+    double PrAuc,
+    int TestWindows,
+    int AnomalousWindows,
+    double? Threshold,
+    int? FlaggedWindows,
+    int EpochsRun,
+    int BestEpoch,
+    double BestValidationLoss,
+    double TrainSeconds,
+    int Parameters);
+
+/// <summary>
+/// What a plot needs: the test series (one feature shown), a score per series row (NaN where none), the threshold,
+/// and the per-row anomaly labels.
+/// </summary>
+public sealed record PlotData(double[] Series, double[] Score, double? Threshold, bool[] Labels);
+
+public sealed record ExperimentResult(string Experiment, string Seed, string Device, IReadOnlyList<ModelResult> Models,
+    IReadOnlyDictionary<string, PlotData> Plots, IReadOnlyDictionary<string, string> Settings, double Seconds);

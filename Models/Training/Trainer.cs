@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using RnnEngine.Engine.Optim;
+using RnnEngine.Engine.Rng;
+using RnnEngine.Models.Architectures;
+
+namespace RnnEngine.Models.Training;
+
+public sealed record TrainOptions
+{
+    public int Epochs { get; init; } = 50;
+    public int BatchSize { get; init; } = 32;
+    public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>Epochs without an improvement of the validation loss by more than <see cref="MinDelta"/> before stopping.</summary>
+    public int Patience { get; init; } = 10;
+    public double MinDelta { get; init; } = 1e-4;
+    /// <summary>Drives the shuffling (the model's own seed drives its initialisation).</summary>
+    public ulong Seed { get; init; } = 1;
+}
+
+public sealed record TrainReport(int EpochsRun, int BestEpoch, double BestLoss, double FinalTrainLoss, bool StoppedEarly,
+    double Seconds, IReadOnlyList<double> TrainLosses, IReadOnlyList<double> ValidationLosses);
+
+/// <summary>
+/// Mini-batch training with Adam: the windows are shuffled every epoch from one seed, batches are of a fixed size
+/// (the last partial batch of an epoch is dropped, so the layers keep one buffer shape; the shuffling moves every
+/// window through the kept part over the epochs). With a validation set (normal data), training stops when its loss
+/// has not improved for <see cref="TrainOptions.Patience"/> epochs and the best weights are restored.
+/// Progress goes to <c>progress</c> (stderr in the CLI): epoch, losses, windows/s, ETA.
+/// </summary>
+public static class Trainer
+{
+    public static TrainReport Fit(IWindowModel model, TrainingSet train, TrainingSet? validation, TrainOptions options, TextWriter? progress)
+    {
+        if (train.Count == 0) throw new ArgumentException("no training windows");
+        if (train.Window != model.Window || train.Features != model.Features)
+            throw new ArgumentException($"training windows [T={train.Window}, F={train.Features}] do not fit {model.Kind} [T={model.Window}, F={model.Features}]");
+        int stride = train.Stride;
+        int b = Math.Min(options.BatchSize, train.Count);
+        int batches = train.Count / b;
+        using var optimizer = new Adam(model.Device, model.Parameters, options.LearningRate);
+        var order = new int[train.Count];
+        var batchIn = new float[b * stride];
+        var batchTarget = new float[b * stride];
+        bool hasValidation = validation is { Count: > 0 };
+        double best = double.PositiveInfinity;
+        int bestEpoch = -1, epoch = 0;
+        float[][]? bestWeights = null;
+        var trainLosses = new List<double>();
+        var validLosses = new List<double>();
+        var clock = Stopwatch.StartNew();
+        bool stoppedEarly = false;
+        for (epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            Shuffle(order, options.Seed, (ulong)epoch);
+            double sum = 0;
+            for (int k = 0; k < batches; k++)
+            {
+                for (int j = 0; j < b; j++)
+                {
+                    int w = order[k * b + j];
+                    train.Inputs.AsSpan(w * stride, stride).CopyTo(batchIn.AsSpan(j * stride));
+                    train.Targets.AsSpan(w * stride, stride).CopyTo(batchTarget.AsSpan(j * stride));
+                }
+                optimizer.ZeroGrad();
+                sum += model.TrainStep(batchIn, batchTarget, b);
+                optimizer.Step();
+            }
+            double trainLoss = sum / batches;
+            trainLosses.Add(trainLoss);
+            double monitored = trainLoss;
+            if (hasValidation)
+            {
+                monitored = Inference.Loss(model, validation!, b);
+                validLosses.Add(monitored);
+            }
+            if (monitored < best - options.MinDelta || bestEpoch < 0)
+            {
+                best = Math.Min(best, monitored);
+                bestEpoch = epoch;
+                if (hasValidation) bestWeights = Snapshot(model);
+            }
+            Report(progress, epoch, options.Epochs, trainLoss, hasValidation ? monitored : null, (epoch + 1) * batches * b, clock.Elapsed.TotalSeconds);
+            if (hasValidation && epoch - bestEpoch >= options.Patience)
+            {
+                stoppedEarly = true;
+                epoch++;
+                break;
+            }
+        }
+        if (bestWeights is not null) Restore(model, bestWeights);
+        return new TrainReport(epoch, bestEpoch, best, trainLosses[^1], stoppedEarly, clock.Elapsed.TotalSeconds, trainLosses, validLosses);
+    }
+
+    /// <summary>Fisher-Yates from the counter RNG: the order depends only on (seed, epoch).</summary>
+    internal static void Shuffle(int[] order, ulong seed, ulong epoch)
+    {
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = (int)(CounterRng.Uniform(seed, (epoch << 32) + (ulong)i) * (i + 1));
+            if (j > i) j = i;
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+    }
+
+    private static float[][] Snapshot(IWindowModel model) => [.. model.Parameters.Select(p => p.Value.ToArray())];
+
+    private static void Restore(IWindowModel model, float[][] weights)
+    {
+        for (int i = 0; i < weights.Length; i++) model.Parameters[i].Value.CopyFrom(weights[i]);
+    }
+
+    private static void Report(TextWriter? progress, int epoch, int epochs, double trainLoss, double? validLoss, long windows, double seconds)
+    {
+        if (progress is null) return;
+        double rate = windows / Math.Max(seconds, 1e-9);
+        double eta = seconds / (epoch + 1) * (epochs - epoch - 1);
+        string valid = validLoss is double v ? $" val {v:G4}" : "";
+        progress.WriteLine($"epoch {epoch + 1}/{epochs} loss {trainLoss:G4}{valid} {rate:F0} windows/s ETA {eta:F0}s");
+    }
+}
