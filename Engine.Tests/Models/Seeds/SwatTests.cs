@@ -77,6 +77,8 @@ public sealed class SwatTests : IDisposable
         Assert.Contains("empty file", Assert.Throws<DataFormatException>(() => SwatReader.Read(files.Write("e.csv", ""))).Message);
         string headerOnly = string.Join('\n', SeedFixtures.Text(Fixture).Split('\n').Take(2));
         Assert.Contains("no data rows", Assert.Throws<DataFormatException>(() => SwatReader.Read(files.Write("h.csv", headerOnly))).Message);
+        Assert.Contains("column 'Timestamp': missing column: no header row with a Timestamp column in 2 rows",
+            Assert.Throws<DataFormatException>(() => SwatReader.Read(files.Write("n.csv", "a,b\n1,2\n"))).Message);
         Assert.EndsWith("file not found", Assert.Throws<DataFormatException>(() => SwatReader.Read(files.PathOf("none.csv"))).Message);
     }
 

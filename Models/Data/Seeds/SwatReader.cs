@@ -107,7 +107,7 @@ public static class SwatReader
             string labelCell = csv.GetString(labelCol) ?? "";
             bool attack = ParseLabel(labelCell)
                 ?? throw new DataFormatException(path, line, $"'{SwatColumns.Label}'", $"expected Normal or Attack, got {DataFormatException.Quote(labelCell)}");
-            Span<float> row = acc.Begin(time, attack);
+            float[] row = acc.Row;
             for (int i = 0; i < cols.Length; i++)
             {
                 string cell = csv.GetString(cols[i]) ?? "";
@@ -115,9 +115,12 @@ public static class SwatReader
                     throw new DataFormatException(path, line, $"'{SwatColumns.Names[i]}'", $"expected a finite number, got {DataFormatException.Quote(cell)}");
                 row[i] = v;
             }
-            acc.End();
+            acc.Add(time, attack);
         }
-        if (header is null) throw new DataFormatException(path, null, null, "empty file: expected a header with Timestamp, the 51 SWaT columns and Normal/Attack");
+        if (header is null)
+            throw rowsSeen > 0
+                ? new DataFormatException(path, null, $"'{SwatColumns.Timestamp}'", $"missing column: no header row with a Timestamp column in {rowsSeen} rows")
+                : new DataFormatException(path, null, null, "empty file: expected a header with Timestamp, the 51 SWaT columns and Normal/Attack");
         if (acc.Rows == 0) throw new DataFormatException(path, null, null, "no data rows (after the time filter)");
         return acc.Finish(path);
     }
@@ -138,46 +141,38 @@ public static class SwatReader
         return i;
     }
 
-    /// <summary>Collects rows, averaging them per bin when resampling; sums in double so long bins lose nothing.</summary>
+    /// <summary>Collects rows, averaging them per bin when resampling; sums in double so long bins lose nothing.
+    /// The caller fills <see cref="Row"/> and then calls <see cref="Add"/>.</summary>
     private sealed class Accumulator(TimeSpan? period)
     {
         private readonly List<float> values = [];
         private readonly List<bool> labels = [];
         private readonly List<DateTime> times = [];
-        private readonly float[] row = new float[SwatColumns.Count];
         private readonly double[] sum = new double[SwatColumns.Count];
         private DateTime origin;
         private long bin = -1;
         private int count;
         private bool binAttack;
 
+        public float[] Row { get; } = new float[SwatColumns.Count];
+
         public int Rows => times.Count + (count > 0 ? 1 : 0);
 
-        private DateTime pendingTime;
-        private bool pendingAttack;
-
-        public Span<float> Begin(DateTime time, bool attack)
-        {
-            pendingTime = time;
-            pendingAttack = attack;
-            return row;
-        }
-
-        public void End()
+        public void Add(DateTime time, bool attack)
         {
             if (period is not TimeSpan p)
             {
-                values.AddRange(row);
-                labels.Add(pendingAttack);
-                times.Add(pendingTime);
+                values.AddRange(Row);
+                labels.Add(attack);
+                times.Add(time);
                 return;
             }
-            if (bin < 0) origin = pendingTime.Date;
-            long b = (pendingTime - origin).Ticks / p.Ticks;
+            if (bin < 0) origin = time.Date;   // pandas' default origin: midnight of the first day
+            long b = (time - origin).Ticks / p.Ticks;
             if (b != bin) Flush();
             bin = b;
-            for (int i = 0; i < row.Length; i++) sum[i] += row[i];
-            binAttack |= pendingAttack;
+            for (int i = 0; i < Row.Length; i++) sum[i] += Row[i];
+            binAttack |= attack;
             count++;
         }
 
