@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using RnnEngine.Engine;
 using RnnEngine.Engine.Verification;
+using RnnEngine.Models.Verification;
 
 namespace RnnEngine.Cli.Commands;
 
 /// <summary>`rnnengine gradcheck`: every finite-difference check on every available device (or the one named).</summary>
 public static class GradCheckCommand
 {
-    public static IReadOnlyList<GradCheck> AllChecks() => [.. GradCheckCatalog.Engine()];
+    public static IReadOnlyList<GradCheck> AllChecks() => [.. GradCheckCatalog.Engine(), .. ModelGradCheckCatalog.Models()];
 
     public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
     {
