@@ -7,5 +7,7 @@ public static class ModelGradCheckCatalog
 {
     public static IReadOnlyList<GradCheck> Models() =>
     [
+        new GruAttentionSeq2SeqCheck(Architectures.DecoderState.Carry),
+        new GruAttentionSeq2SeqCheck(Architectures.DecoderState.Reset),
     ];
 }
