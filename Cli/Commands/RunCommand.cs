@@ -69,6 +69,34 @@ public static class RunCommand
                 result = SineExperiment.Run(backend, dataDir, o, progress);
                 break;
             }
+            case "kernel-events-synthetic":
+            {
+                var defaults = new KernelEventOptions();
+                var o = defaults with
+                {
+                    Hidden = args.Int("hidden", defaults.Hidden, 1, 4096),
+                    Embedding = args.Int("embedding", defaults.Embedding, 1, 4096),
+                    Epochs = args.Int("epochs", defaults.Epochs, 1, 100_000),
+                    WindowsPerEpoch = args.Int("windows-per-epoch", defaults.WindowsPerEpoch, 1, 100_000_000),
+                    Batch = args.Int("batch", defaults.Batch, 1, 65_536),
+                    LearningRate = (float)args.Double("lr", defaults.LearningRate, 1e-7, 10),
+                    LearningRateDecay = (float)args.Double("lr-decay", defaults.LearningRateDecay, 0, 100),
+                    Seed = seed,
+                    State = args.String("decoder-state", "carry") switch
+                    {
+                        "carry" => DecoderState.Carry,
+                        "reset" => DecoderState.Reset,
+                        string s => throw new UsageException($"--decoder-state expects carry or reset, got '{s}'"),
+                    },
+                };
+                args.EnsureAllUsed();
+                using var backend = Devices.Create(device, threads);
+                var kernel = KernelEventExperiment.Run(backend, o, progress);
+                KernelEventResultsWriter.Write(kernel, outDir);
+                stdout.Write(KernelEventResultsWriter.Table(kernel));
+                stdout.WriteLine($"wrote {Path.Combine(outDir, "results.json")} and {kernel.Traces.Count} plots");
+                return 0;
+            }
             default:
                 throw new UsageException($"unknown experiment '{what}'; expected powerdemand or sine");
         }
