@@ -72,7 +72,7 @@ public static class KernelEventResultsWriter
             ["seconds"] = Math.Round(r.Seconds, 2),
         };
         string path = Path.Combine(dir, "results.json");
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         File.Move(path + ".tmp", path, overwrite: true);
 
         foreach (var t in r.Traces)
