@@ -75,7 +75,7 @@ public sealed class GruAttentionSeq2Seq : IDisposable
         var s = Prepare(tx, ty, b);
         s.SrcIds.CopyFrom(source);
         s.DecIds.CopyFrom(decoderInput);
-        Encode(s);
+        Encode(s, training: true);
         decEmbedding.Forward(s.DecIds, s.DecEmb);
         for (int i = 0; i < ty; i++) DecoderStep(s, i);
         output.Forward(s.OutRows, s.LogitRows);
@@ -123,7 +123,7 @@ public sealed class GruAttentionSeq2Seq : IDisposable
             throw new ArgumentException($"seq2seq greedy: {source.Length} source ids, {predicted.Length} outputs for Tx {tx}, Ty {ty}, B {b}");
         var s = Prepare(tx, ty, b);
         s.SrcIds.CopyFrom(source);
-        Encode(s);
+        Encode(s, training: false);
         var next = s.Next;
         next.AsSpan().Fill(startId);
         for (int i = 0; i < ty; i++)
@@ -145,10 +145,10 @@ public sealed class GruAttentionSeq2Seq : IDisposable
         }
     }
 
-    private void Encode(Buffers s)
+    private void Encode(Buffers s, bool training)
     {
         encEmbedding.Forward(s.SrcIds, s.EncEmb);
-        encoder.Forward(s.EncEmb, null, s.EncOut, s.State0, training: true);
+        encoder.Forward(s.EncEmb, null, s.EncOut, s.State0, training);
         attention.SetEncoder(s.EncOut, null, s.Ty);
     }
 

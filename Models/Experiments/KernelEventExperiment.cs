@@ -120,6 +120,7 @@ public static class KernelEventExperiment
         var tgt = new int[ty * b];
         using var targets = device.Ids(ty * b);
         using var dLogits = device.Zeros(ty * b, v);
+        var dLogitsSteps = dLogits.Reshape(ty, b, v);
         var order = positions.ToArray();
         var epochs = new List<(double, double)>();
         ulong shuffleSeed = CounterRng.Hash(o.Seed, 0x5EED);
@@ -152,7 +153,7 @@ public static class KernelEventExperiment
                 var logits = model.Forward(src, dec, tx, ty, b);
                 targets.CopyFrom(tgt);
                 float loss = device.SoftmaxCrossEntropy(logits.Reshape(ty * b, v), targets, KernelEventVocabulary.Padding, dLogits, out float acc);
-                model.Backward(dLogits.Reshape(ty, b, v));
+                model.Backward(dLogitsSteps);
                 adam.Step();
                 lossSum += loss; accSum += acc;
             }
