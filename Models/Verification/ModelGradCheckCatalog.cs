@@ -7,5 +7,7 @@ public static class ModelGradCheckCatalog
 {
     public static IReadOnlyList<GradCheck> Models() =>
     [
+        new NextStepPredictorCheck(RnnEngine.Models.Architectures.RecurrentCell.Lstm),
+        new NextStepPredictorCheck(RnnEngine.Models.Architectures.RecurrentCell.Gru),
     ];
 }
