@@ -69,6 +69,9 @@ public static class RunCommand
                 result = SineExperiment.Run(backend, dataDir, o, progress);
                 break;
             }
+            case "traces-synthetic":
+                result = TracesRun.Run(args, device, threads, seed, progress);
+                break;
             default:
                 throw new UsageException($"unknown experiment '{what}'; expected powerdemand or sine");
         }
