@@ -97,6 +97,9 @@ public static class RunCommand
                 stdout.WriteLine($"wrote {Path.Combine(outDir, "results.json")} and {kernel.Traces.Count} plots");
                 return 0;
             }
+            case "traces-synthetic":
+                result = TracesRun.Run(args, device, threads, seed, progress);
+                break;
             default:
                 throw new UsageException($"unknown experiment '{what}'; expected powerdemand or sine");
         }

@@ -46,6 +46,7 @@ public static class ResultsWriter
             }).ToList(),
             ["settings"] = r.Settings,
         };
+        if (r.Detection is not null) doc["detection"] = r.Detection;
         string json = JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
         string path = Path.Combine(dir, "results.json");
         File.WriteAllText(path + ".tmp", json);

@@ -24,4 +24,8 @@ public sealed record ModelResult(
 public sealed record PlotData(double[] Series, double[] Score, double? Threshold, bool[] Labels);
 
 public sealed record ExperimentResult(string Experiment, string Seed, string Device, IReadOnlyList<ModelResult> Models,
-    IReadOnlyDictionary<string, PlotData> Plots, IReadOnlyDictionary<string, string> Settings, double Seconds);
+    IReadOnlyDictionary<string, PlotData> Plots, IReadOnlyDictionary<string, string> Settings, double Seconds)
+{
+    /// <summary>Seed 002: event-wise detection figures and protocol, written to results.json as "detection".</summary>
+    public IReadOnlyDictionary<string, object?>? Detection { get; init; }
+}

@@ -9,5 +9,7 @@ public static class ModelGradCheckCatalog
     [
         new GruAttentionSeq2SeqCheck(Architectures.DecoderState.Carry),
         new GruAttentionSeq2SeqCheck(Architectures.DecoderState.Reset),
+        new NextStepPredictorCheck(RnnEngine.Models.Architectures.RecurrentCell.Lstm),
+        new NextStepPredictorCheck(RnnEngine.Models.Architectures.RecurrentCell.Gru),
     ];
 }
