@@ -36,14 +36,24 @@ public static class TrainCommand
         };
         var decode = RunCommand.ParseDecode(args.String("decode", "teacher"));
         bool quiet = args.Flag("quiet");
+        MissingPolicy missing = MissingOption.Parse(args);
         args.EnsureAllUsed();
 
-        Series series = CsvSeriesReader.Read(data, new CsvReadOptions
+        CsvReadResult read = CsvSeriesReader.ReadWithReport(data, new CsvReadOptions
         {
             HasHeader = !noHeader,
             Columns = columns?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            Missing = missing,
         });
-        if (labels is not null) series = series.WithLabels(LabelFile.Read(labels, series.Length));
+        Series series = read.Series;
+        if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());
+        if (labels is not null)
+        {
+            // one label per input data row: those of dropped rows go with them
+            bool[] all = LabelFile.Read(labels, series.Length + read.Missing.DroppedRows.Count);
+            var dropped = read.Missing.DroppedRows.ToHashSet();
+            series = series.WithLabels([.. all.Where((_, i) => !dropped.Contains(i))]);
+        }
         var config = new DetectorConfig
         {
             Model = model, Window = window, Features = series.Features, Hidden = hidden, Decode = decode,
