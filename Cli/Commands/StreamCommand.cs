@@ -46,6 +46,7 @@ public static class StreamCommand
         var text = new char[128];
         long index = 0, flagged = 0;
         var clock = Stopwatch.StartNew();
+        long allocatedBefore = GC.GetTotalAllocatedBytes();
         using (var lines = new LineSource(reader, follow, cancel))
         {
             stdout.WriteLine("index,score,is_anomaly");
@@ -71,8 +72,9 @@ public static class StreamCommand
         if (index == 0 && !cancel.IsCancellationRequested)
             throw new DataFormatException(source, null, null, "empty input: expected " + (noHeader ? "" : "a header and ") + "at least one data row");
         double seconds = clock.Elapsed.TotalSeconds;
+        double perRow = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)Math.Max(index, 1);
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"streamed {index} rows in {seconds:F2} s: {index / Math.Max(seconds, 1e-9):F0} rows/s; {flagged} above threshold {scorer.Threshold:G4}"));
+            $"streamed {index} rows in {seconds:F2} s: {index / Math.Max(seconds, 1e-9):F0} rows/s; {flagged} above threshold {scorer.Threshold:G4}; {perRow:F0} bytes allocated per row"));
         if (policy != MissingPolicy.Error) stderr.WriteLine(parser.Report().Describe());
         return 0;
     }
