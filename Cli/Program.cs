@@ -25,6 +25,8 @@ namespace RnnEngine.Cli
                                                         one row per input row: index,score,is_anomaly
               stream --model MODEL [--input FILE|-] [--follow] [--device D]
                                                         score rows as they arrive (stdin or a growing file), one line each
+              train ... --resume                        go on from MODEL.state (saved after every epoch; Adam state included);
+                                                        a non-finite loss or gradient stops training with exit code 3
               train/score/stream [--missing error|drop|ffill|zero]
                                                         missing cells (empty, NaN, NA): reject (default), drop the row, carry forward, zero
               eval --scores SCORES.csv --labels LABELS [--out FILE]
