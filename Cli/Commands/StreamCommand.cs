@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using RnnEngine.Engine;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Detection;
@@ -14,10 +15,11 @@ namespace RnnEngine.Cli.Commands;
 /// </summary>
 public static class StreamCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, null, CancellationToken.None);
+    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, null, CancellationToken.None, handleSignals: true);
 
     /// <param name="stdin">the reader for `--input -` (null: the process's standard input)</param>
-    internal static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel)
+    /// <param name="handleSignals">a followed file never ends by itself: Ctrl-C / SIGTERM then end it normally (throughput report, exit 0)</param>
+    internal static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel, bool handleSignals = false)
     {
         string modelPath = args.String("model") ?? throw new UsageException("stream needs --model MODEL");
         string input = args.String("input", "-");
@@ -28,6 +30,12 @@ public static class StreamCommand
         MissingPolicy policy = MissingOption.Parse(args);
         args.EnsureAllUsed();
 
+        // standard input ends when its writer closes it; only a file is followed past its current end
+        follow &= input != "-";
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var sigint = follow && handleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); }) : null;
+        using var sigterm = follow && handleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); }) : null;
+        cancel = stop.Token;
         using var backend = Devices.Create(device, threads);
         using var detector = DetectorFile.Load(backend, modelPath);
         string source = input == "-" ? "stdin" : input;
