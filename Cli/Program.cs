@@ -23,6 +23,12 @@ namespace RnnEngine.Cli
                                                         fit a detector (network, error model, threshold) on a CSV
               score --model MODEL --data FILE.csv --out SCORES.csv [--device D]
                                                         one row per input row: index,score,is_anomaly
+              stream --model MODEL [--input FILE|-] [--follow] [--device D]
+                                                        score rows as they arrive (stdin or a growing file), one line each
+              train ... --resume                        go on from MODEL.state (saved after every epoch; Adam state included);
+                                                        a non-finite loss or gradient stops training with exit code 3
+              train/score/stream [--missing error|drop|ffill|zero]
+                                                        missing cells (empty, NaN, NA): reject (default), drop the row, carry forward, zero
               eval --scores SCORES.csv --labels LABELS [--out FILE]
                                                         ROC/PR AUC, precision, recall, F1 of scores vs labels (JSON)
                                                         [--threshold VALUE] [--seed N]: PA, PA%K, event, delay, oracle, random baseline
@@ -49,6 +55,7 @@ namespace RnnEngine.Cli
                     "train" => TrainCommand.Run(new CommandArgs(rest), stdout, stderr),
                     "score" => ScoreCommand.Run(new CommandArgs(rest), stdout, stderr),
                     "eval" => EvalCommand.Run(new CommandArgs(rest), stdout, stderr),
+                    "stream" => StreamCommand.Run(new CommandArgs(rest), stdout, stderr),
                     _ => throw new UsageException($"unknown command '{args[0]}'; run 'rnnengine --help'"),
                 };
             }

@@ -20,20 +20,42 @@ public static class ScoreCommand
         string device = args.String("device", "auto");
         int threads = args.Int("threads", 0, 0, 256);
         bool noHeader = args.Flag("no-header");
+        MissingPolicy missing = MissingOption.Parse(args);
         args.EnsureAllUsed();
 
         using var backend = Devices.Create(device, threads);
         using var detector = DetectorFile.Load(backend, modelPath);
         var columns = detector.Config.Columns;
-        Series series = CsvSeriesReader.Read(data, new CsvReadOptions
+        CsvReadResult read = CsvSeriesReader.ReadWithReport(data, new CsvReadOptions
         {
             HasHeader = !noHeader,
             Columns = !noHeader && columns.Count > 0 ? columns : null,
+            Missing = missing,
         });
-        double[] scores = detector.ScoreRows(series);
+        Series series = read.Series;
+        double[] scores = WithDroppedRows(detector.ScoreRows(series), read.Missing.DroppedRows);
+        if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());
         int flagged = Write(outPath, scores, detector.Threshold);
         stdout.WriteLine($"scored {series.Length} rows with {detector.Config.Model}: {flagged} above threshold {detector.Threshold:G4}; wrote {outPath}");
         return 0;
+    }
+
+    /// <summary>Dropped rows keep their line in the output (empty score), so index stays the input's data row.</summary>
+    internal static double[] WithDroppedRows(double[] scores, IReadOnlyList<int> dropped)
+    {
+        if (dropped.Count == 0) return scores;
+        var all = new double[scores.Length + dropped.Count];
+        int d = 0, k = 0;
+        for (int i = 0; i < all.Length; i++)
+        {
+            if (d < dropped.Count && dropped[d] == i)
+            {
+                all[i] = double.NaN;
+                d++;
+            }
+            else all[i] = scores[k++];
+        }
+        return all;
     }
 
     internal static int Write(string path, double[] scores, double threshold)

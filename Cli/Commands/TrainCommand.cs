@@ -36,25 +36,59 @@ public static class TrainCommand
         };
         var decode = RunCommand.ParseDecode(args.String("decode", "teacher"));
         bool quiet = args.Flag("quiet");
+        bool resume = args.Flag("resume");
+        MissingPolicy missing = MissingOption.Parse(args);
         args.EnsureAllUsed();
 
-        Series series = CsvSeriesReader.Read(data, new CsvReadOptions
+        CsvReadResult read = CsvSeriesReader.ReadWithReport(data, new CsvReadOptions
         {
             HasHeader = !noHeader,
             Columns = columns?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            Missing = missing,
         });
-        if (labels is not null) series = series.WithLabels(LabelFile.Read(labels, series.Length));
+        Series series = read.Series;
+        if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());
+        if (labels is not null)
+        {
+            // one label per input data row: those of dropped rows go with them
+            bool[] all = LabelFile.Read(labels, series.Length + read.Missing.DroppedRows.Count);
+            var dropped = read.Missing.DroppedRows.ToHashSet();
+            series = series.WithLabels([.. all.Where((_, i) => !dropped.Contains(i))]);
+        }
         var config = new DetectorConfig
         {
             Model = model, Window = window, Features = series.Features, Hidden = hidden, Decode = decode,
             Seed = options.Seed, Columns = noHeader ? [] : [.. series.ColumnNames],
         };
         using var backend = Devices.Create(device, threads);
-        using var detector = AnomalyDetector.Train(backend, series, config, options, quiet ? null : stderr);
+        // after every epoch the state to resume from (weights, Adam moments and step count) goes beside the model
+        string statePath = StatePath(outPath);
+        TrainingState? resumeFrom = null;
+        if (resume)
+        {
+            try { resumeFrom = TrainingState.Load(statePath); }
+            catch (RnnEngine.Engine.IO.SafeTensorsFormatException e) { throw new UsageException("--resume: " + e.Message); }
+        }
+        AnomalyDetector detector;
+        try
+        {
+            detector = AnomalyDetector.Train(backend, series, config, options, quiet ? null : stderr, resumeFrom, s => s.Save(statePath));
+        }
+        catch (NumericFaultException e)
+        {
+            stderr.WriteLine($"error: {e.Message}. " + (File.Exists(statePath)
+                ? $"The last good state (after epoch {e.Epoch - 1}) is kept in {statePath}: lower --lr and train again with --resume."
+                : "No epoch finished, so no state was saved: lower --lr and train again."));
+            return 3;
+        }
+        using var trained = detector;
         DetectorFile.Save(detector, outPath);
         var r = detector.Report!;
         stdout.WriteLine($"trained {model} on {series.Length} rows x {series.Features} features: {r.EpochsRun} epochs, best validation loss {r.BestLoss:G4} (epoch {r.BestEpoch + 1}), threshold {detector.Threshold:G4}, {r.Seconds:F1} s");
         stdout.WriteLine($"wrote {outPath}");
         return 0;
     }
+
+    /// <summary>The training state file of a model: MODEL.state beside it.</summary>
+    public static string StatePath(string modelPath) => modelPath + ".state";
 }

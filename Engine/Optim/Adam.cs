@@ -25,6 +25,9 @@ public sealed class Adam : Optimizer
     public float Eps { get; }
     public float WeightDecay { get; }
 
+    /// <summary>m of every parameter, then v of every parameter.</summary>
+    public override IReadOnlyList<Tensor> State => [.. m, .. v];
+
     protected override void Update(int index, Parameter p, float lr, float gradScale, int step) =>
         Device.AdamUpdate(p.Value, p.Grad, m[index], v[index], lr, Beta1, Beta2, Eps, step, WeightDecay, gradScale);
 

@@ -1,4 +1,5 @@
 using RnnEngine.Engine.Layers;
+using RnnEngine.Engine.Tensors;
 
 namespace RnnEngine.Engine.Optim;
 
@@ -56,6 +57,16 @@ public abstract class Optimizer : IDisposable
         Steps++;
         for (int i = 0; i < Parameters.Count; i++) Update(i, Parameters[i], lr, scale, Steps);
     }
+
+    /// <summary>Sets the update count when training resumes from a checkpoint (bias correction and lr decay depend on it).</summary>
+    public void RestoreSteps(int steps)
+    {
+        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), $"step count {steps}, expected >= 0");
+        Steps = steps;
+    }
+
+    /// <summary>Per-parameter state tensors (Adam: first then second moments), saved and restored to resume training.</summary>
+    public virtual IReadOnlyList<Tensor> State => [];
 
     /// <summary>Sets every gradient to zero (before a new accumulation).</summary>
     public void ZeroGrad()

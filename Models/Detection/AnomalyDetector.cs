@@ -36,7 +36,8 @@ public sealed class AnomalyDetector : IDisposable
         ThresholdRule = threshold;
     }
 
-    public static AnomalyDetector Train(Backend device, Series series, DetectorConfig config, TrainOptions options, TextWriter? progress)
+    public static AnomalyDetector Train(Backend device, Series series, DetectorConfig config, TrainOptions options, TextWriter? progress,
+        TrainingState? resume = null, Action<TrainingState>? epochDone = null)
     {
         int T = config.Window;
         int n = series.Length;
@@ -56,7 +57,7 @@ public sealed class AnomalyDetector : IDisposable
         IWindowModel model = config.Build(device);
         try
         {
-            var report = Trainer.Fit(model, Same(fit), valid.Count > 0 ? Same(valid) : null, options, progress);
+            var report = Trainer.Fit(model, Same(fit), valid.Count > 0 ? Same(valid) : null, options, progress, resume, epochDone);
             // error model and threshold on the held-out tail: the last row of each sliding window
             Series heldOut = scaled.Slice(validEnd, n - validEnd);
             float[] errors = LastRowErrors(model, heldOut, out bool[] usable);

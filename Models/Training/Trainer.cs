@@ -29,7 +29,11 @@ public sealed record TrainReport(int EpochsRun, int BestEpoch, double BestLoss, 
 /// </summary>
 public static class Trainer
 {
-    public static TrainReport Fit(IWindowModel model, TrainingSet train, TrainingSet? validation, TrainOptions options, TextWriter? progress)
+    /// <param name="resume">state saved after an earlier run's epoch: training goes on from there, bit for bit as if never stopped</param>
+    /// <param name="epochDone">called after every finished epoch with the state to resume from (the CLI saves it)</param>
+    /// <exception cref="NumericFaultException">a non-finite loss or gradient; the weights are those before that step</exception>
+    public static TrainReport Fit(IWindowModel model, TrainingSet train, TrainingSet? validation, TrainOptions options, TextWriter? progress,
+        TrainingState? resume = null, Action<TrainingState>? epochDone = null)
     {
         if (train.Count == 0) throw new ArgumentException("no training windows");
         if (train.Window != model.Window || train.Features != model.Features)
@@ -49,7 +53,19 @@ public static class Trainer
         var validLosses = new List<double>();
         var clock = Stopwatch.StartNew();
         bool stoppedEarly = false;
-        for (epoch = 0; epoch < options.Epochs; epoch++)
+        int firstEpoch = 0;
+        if (resume is not null)
+        {
+            resume.Restore(model, optimizer);
+            firstEpoch = resume.NextEpoch;
+            best = resume.Best;
+            bestEpoch = resume.BestEpoch;
+            bestWeights = resume.BestWeights;
+            trainLosses.AddRange(resume.TrainLosses);
+            validLosses.AddRange(resume.ValidationLosses);
+            stoppedEarly = hasValidation && firstEpoch > 0 && firstEpoch - 1 - bestEpoch >= options.Patience;   // it had stopped early
+        }
+        for (epoch = firstEpoch; !stoppedEarly && epoch < options.Epochs; epoch++)
         {
             Shuffle(order, options.Seed, (ulong)epoch);
             double sum = 0;
@@ -62,7 +78,9 @@ public static class Trainer
                     train.Targets.AsSpan(w * stride, stride).CopyTo(batchTarget.AsSpan(j * stride));
                 }
                 optimizer.ZeroGrad();
-                sum += model.TrainStep(batchIn, batchTarget, b);
+                float loss = model.TrainStep(batchIn, batchTarget, b);
+                CheckFinite(model, loss, epoch, k);
+                sum += loss;
                 optimizer.Step();
             }
             double trainLoss = sum / batches;
@@ -79,7 +97,8 @@ public static class Trainer
                 bestEpoch = epoch;
                 if (hasValidation) bestWeights = Snapshot(model);
             }
-            Report(progress, epoch, options.Epochs, trainLoss, hasValidation ? monitored : null, (epoch + 1) * batches * b, clock.Elapsed.TotalSeconds);
+            Report(progress, epoch, options.Epochs, trainLoss, hasValidation ? monitored : null, (epoch + 1 - firstEpoch) * batches * b, clock.Elapsed.TotalSeconds);
+            epochDone?.Invoke(TrainingState.Capture(model, optimizer, epoch + 1, best, bestEpoch, trainLosses, validLosses, bestWeights));
             if (hasValidation && epoch - bestEpoch >= options.Patience)
             {
                 stoppedEarly = true;
@@ -88,7 +107,23 @@ public static class Trainer
             }
         }
         if (bestWeights is not null) Restore(model, bestWeights);
+        if (trainLosses.Count == 0 || (resume is not null && epoch == firstEpoch && !stoppedEarly)) throw new ArgumentException($"nothing to train: the resumed state is at epoch {firstEpoch}, --epochs is {options.Epochs}");
         return new TrainReport(epoch, bestEpoch, best, trainLosses[^1], stoppedEarly, clock.Elapsed.TotalSeconds, trainLosses, validLosses);
+    }
+
+    /// <summary>Stops before the optimizer applies a non-finite loss or gradient, naming the step and the parameter.</summary>
+    private static void CheckFinite(IWindowModel model, float loss, int epoch, int batch)
+    {
+        string? bad = null;
+        for (int i = 0; i < model.Parameters.Count && bad is null; i++)
+        {
+            // infinite when an element is not finite (or beyond ~1.8e19, whose float square overflows: a diverged step too)
+            if (!double.IsFinite(model.Device.SumSquares(model.Parameters[i].Grad))) bad = model.ParameterNames[i];
+        }
+        if (float.IsFinite(loss) && bad is null) return;
+        string what = float.IsFinite(loss) ? $"the gradient of '{bad}' is not finite (or beyond 1e19)"
+            : $"loss is {loss}" + (bad is null ? "" : $", first non-finite gradient '{bad}'");
+        throw new NumericFaultException(epoch + 1, batch + 1, what);
     }
 
     /// <summary>Fisher-Yates from the counter RNG: the order depends only on (seed, epoch).</summary>

@@ -127,6 +127,15 @@ public sealed partial class Lstm
 
         public Tensor[] StepViews(Tensor sequence) => steps.Get(sequence);
 
+        // x as [T*B, F], kept while the caller passes the same x: a Reshape per forward allocates (streaming runs one per row)
+        private Tensor? flatSource, flatInput;
+
+        public Tensor FlatInput(Tensor x, int features)
+        {
+            if (!ReferenceEquals(x, flatSource)) { flatInput = x.Reshape(T * B, features); flatSource = x; }
+            return flatInput!;
+        }
+
         public void Dispose()
         {
             foreach (var l in Layers) l.Dispose();

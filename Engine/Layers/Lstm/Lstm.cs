@@ -106,7 +106,7 @@ public sealed partial class Lstm : IDisposable
             device.Copy(h0l is null ? s.ZeroState : h0l[l], L.HStep[0]);
             device.Copy(c0l is null ? s.ZeroState : c0l[l], L.CStep[0]);
 
-            Tensor input = l == 0 ? x.Reshape(t * b, InputSize) : s.Layers[l - 1].Outputs;
+            Tensor input = l == 0 ? s.FlatInput(x, InputSize) : s.Layers[l - 1].Outputs;
             if (l > 0 && s.DropoutApplied)
             {
                 device.Dropout(input, L.DroppedInput!, L.DropoutMask!, Dropout, dropoutSeed, dropoutOffset);
@@ -166,7 +166,7 @@ public sealed partial class Lstm : IDisposable
                 if (step > 0) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, s.DhRec);
                 else if (dh0l is not null) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, dh0l[l]);
             }
-            Tensor input = l == 0 ? s.Input!.Reshape(t * b, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
+            Tensor input = l == 0 ? s.FlatInput(s.Input!, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
             device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
             device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
             device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bihGradRow[l]);

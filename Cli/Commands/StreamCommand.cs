@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using RnnEngine.Engine;
+using RnnEngine.Models.Data;
+using RnnEngine.Models.Detection;
+using RnnEngine.Models.Streaming;
+
+namespace RnnEngine.Cli.Commands;
+
+/// <summary>
+/// `rnnengine stream --model MODEL [--input FILE|-] [--follow]`: scores rows as they arrive and prints
+/// `index,score,is_anomaly` for every data row at once (flushed), the same numbers `score` writes for the same file.
+/// Memory is constant: one ring of the last window, one line buffer, one output buffer. Throughput goes to stderr.
+/// </summary>
+public static class StreamCommand
+{
+    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, null, CancellationToken.None, handleSignals: true);
+
+    /// <param name="stdin">the reader for `--input -` (null: the process's standard input)</param>
+    /// <param name="handleSignals">a followed file never ends by itself: Ctrl-C / SIGTERM then end it normally (throughput report, exit 0)</param>
+    internal static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel, bool handleSignals = false)
+    {
+        string modelPath = args.String("model") ?? throw new UsageException("stream needs --model MODEL");
+        string input = args.String("input", "-");
+        bool follow = args.Flag("follow");
+        string device = args.String("device", "auto");
+        int threads = args.Int("threads", 0, 0, 256);
+        bool noHeader = args.Flag("no-header");
+        MissingPolicy policy = MissingOption.Parse(args);
+        args.EnsureAllUsed();
+
+        // standard input ends when its writer closes it; only a file is followed past its current end
+        follow &= input != "-";
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var sigint = follow && handleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); }) : null;
+        using var sigterm = follow && handleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); }) : null;
+        cancel = stop.Token;
+        using var backend = Devices.Create(device, threads);
+        using var detector = DetectorFile.Load(backend, modelPath);
+        string source = input == "-" ? "stdin" : input;
+        TextReader reader;
+        if (input == "-") reader = stdin ?? new StreamReader(Console.OpenStandardInput());
+        else
+        {
+            if (!File.Exists(input)) throw new DataFormatException(input, null, null, "file not found");
+            // another process may still be appending to it
+            reader = new StreamReader(new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        }
+        var columns = detector.Config.Columns;
+        var parser = new RowParser(source, detector.Config.Features, !noHeader && columns.Count > 0 ? columns : null, !noHeader, policy);
+        var scorer = new StreamScorer(detector);
+        var row = new float[scorer.Features];
+        var text = new char[128];
+        long index = 0, flagged = 0;
+        var clock = Stopwatch.StartNew();
+        long allocatedBefore = GC.GetTotalAllocatedBytes();
+        using (var lines = new LineSource(reader, follow, cancel))
+        {
+            stdout.WriteLine("index,score,is_anomaly");
+            stdout.Flush();
+            while (lines.TryRead(out ReadOnlySpan<char> line))
+            {
+                if (parser.NeedsHeader)
+                {
+                    if (line.IsWhiteSpace()) continue;
+                    parser.ReadHeader(line, lines.LineNumber);
+                    continue;
+                }
+                RowOutcome outcome = parser.Parse(line, lines.LineNumber, row);
+                if (outcome == RowOutcome.Blank) continue;
+                double score = outcome == RowOutcome.Row ? scorer.Push(row) : double.NaN;
+                bool anomalous = score > scorer.Threshold;
+                if (anomalous) flagged++;
+                stdout.Write(Format(text, index, score, anomalous));
+                stdout.Flush();
+                index++;
+            }
+        }
+        if (index == 0 && !cancel.IsCancellationRequested)
+            throw new DataFormatException(source, null, null, "empty input: expected " + (noHeader ? "" : "a header and ") + "at least one data row");
+        double seconds = clock.Elapsed.TotalSeconds;
+        double perRow = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)Math.Max(index, 1);
+        stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"streamed {index} rows in {seconds:F2} s: {index / Math.Max(seconds, 1e-9):F0} rows/s; {flagged} above threshold {scorer.Threshold:G4}; {perRow:F0} bytes allocated per row"));
+        if (policy != MissingPolicy.Error) stderr.WriteLine(parser.Report().Describe());
+        return 0;
+    }
+
+    /// <summary>`index,score,is_anomaly\n` into a reused buffer, formatted as `score` writes it.</summary>
+    private static ReadOnlySpan<char> Format(char[] text, long index, double score, bool anomalous)
+    {
+        Span<char> s = text;
+        index.TryFormat(s, out int n, default, CultureInfo.InvariantCulture);
+        s[n++] = ',';
+        if (double.IsNaN(score))
+        {
+            s[n++] = ',';
+        }
+        else
+        {
+            score.TryFormat(s[n..], out int w, "G9", CultureInfo.InvariantCulture);
+            n += w;
+            s[n++] = ',';
+            s[n++] = anomalous ? '1' : '0';
+        }
+        s[n++] = '\n';
+        return s[..n];
+    }
+}
