@@ -7,5 +7,7 @@ public static class ModelGradCheckCatalog
 {
     public static IReadOnlyList<GradCheck> Models() =>
     [
+        new RepeatLstmAutoencoderCheck(),
+        new RepeatLstmAutoencoderCheck(linearHead: false),
     ];
 }
