@@ -46,6 +46,7 @@ public static class ResultsWriter
             }).ToList(),
             ["settings"] = r.Settings,
         };
+        if (r.Metrics is not null) doc["metrics"] = r.Metrics.ToDictionary(kv => kv.Key, kv => Num(kv.Value));
         string json = JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
         string path = Path.Combine(dir, "results.json");
         File.WriteAllText(path + ".tmp", json);

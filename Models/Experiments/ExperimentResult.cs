@@ -24,4 +24,8 @@ public sealed record ModelResult(
 public sealed record PlotData(double[] Series, double[] Score, double? Threshold, bool[] Labels);
 
 public sealed record ExperimentResult(string Experiment, string Seed, string Device, IReadOnlyList<ModelResult> Models,
-    IReadOnlyDictionary<string, PlotData> Plots, IReadOnlyDictionary<string, string> Settings, double Seconds);
+    IReadOnlyDictionary<string, PlotData> Plots, IReadOnlyDictionary<string, string> Settings, double Seconds)
+{
+    /// <summary>Headline numbers beyond the window ROC AUC (e.g. seed 000's event recall and precision at its threshold), written to results.json as "metrics".</summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+}
