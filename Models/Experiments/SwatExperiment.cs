@@ -30,10 +30,10 @@ public sealed record SwatOptions
     public int Embedding { get; init; } = 32;
     public bool LinearHead { get; init; } = true;
     public ReconstructionLoss Loss { get; init; } = ReconstructionLoss.L2;
-    public int Epochs { get; init; } = 12;
-    public int Patience { get; init; } = 4;
+    public int Epochs { get; init; } = 20;
+    public int Patience { get; init; } = 5;
     public int BatchSize { get; init; } = 32;
-    public float LearningRate { get; init; } = 3e-3f;
+    public float LearningRate { get; init; } = 1e-2f;
     /// <summary>Threshold = mean + K sd of the normal validation windows' scores.</summary>
     public double ThresholdK { get; init; } = 4;
     public ulong Seed { get; init; } = 1;
