@@ -39,6 +39,19 @@ public class RepeatLstmAutoencoderTests
     }
 
     [Fact]
+    public void DetectorConfigBuildsItForTrainAndScore()
+    {
+        var config = new RnnEngine.Models.Detection.DetectorConfig { Model = "repeat-lstm-ae", Window = 5, Features = 2, Hidden = 4 };
+        using var model = config.Build(TestBackends.Get("cpu"));
+        Assert.Equal("repeat-lstm-ae", model.Kind);
+        // four LSTMs of four tensors each and the head's weight and bias, each under its own checkpoint name
+        Assert.Equal(18, model.ParameterNames.Distinct().Count());
+        var output = new float[3 * 5 * 2];
+        model.Predict(new float[3 * 5 * 2], 3, output);
+        Assert.All(output, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
     public void SwatRunEndToEndReportsEventMetricsFromNormalThreshold()
     {
         var backend = TestBackends.Get("cpu");
