@@ -69,6 +69,38 @@ public static class RunCommand
                 result = SineExperiment.Run(backend, dataDir, o, progress);
                 break;
             }
+            case "swat-synthetic":
+            {
+                var defaults = new SwatOptions();
+                var o = defaults with
+                {
+                    Hidden = args.Int("hidden", defaults.Hidden, 1, 4096),
+                    Embedding = args.Int("embedding", defaults.Embedding, 1, 4096),
+                    Window = args.Int("window", defaults.Window, 2, 10_000),
+                    Epochs = args.Int("epochs", defaults.Epochs, 1, 100_000),
+                    Patience = args.Int("patience", defaults.Patience, 1, 100_000),
+                    LearningRate = (float)args.Double("lr", defaults.LearningRate, 1e-7, 10),
+                    TrainWindows = args.Int("train-windows", defaults.TrainWindows, 1, 10_000_000),
+                    ThresholdK = args.Double("threshold-k", defaults.ThresholdK, 0, 1000),
+                    Seed = seed,
+                    LinearHead = args.String("output", "linear") switch
+                    {
+                        "linear" => true,
+                        "hidden" => false,
+                        string s => throw new UsageException($"--output expects linear or hidden, got '{s}'"),
+                    },
+                    Loss = args.String("loss", "l2") switch
+                    {
+                        "l2" => ReconstructionLoss.L2,
+                        "l1" => ReconstructionLoss.L1,
+                        string s => throw new UsageException($"--loss expects l2 or l1, got '{s}'"),
+                    },
+                };
+                args.EnsureAllUsed();
+                using var backend = Devices.Create(device, threads);
+                result = SwatExperiment.Run(backend, o, progress);
+                break;
+            }
             case "kernel-events-synthetic":
             {
                 var defaults = new KernelEventOptions();

@@ -47,6 +47,7 @@ public static class ResultsWriter
             ["settings"] = r.Settings,
         };
         if (r.Detection is not null) doc["detection"] = r.Detection;
+        if (r.Metrics is not null) doc["metrics"] = r.Metrics.ToDictionary(kv => kv.Key, kv => Num(kv.Value));
         string json = JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
         string path = Path.Combine(dir, "results.json");
         File.WriteAllText(path + ".tmp", json);

@@ -16,7 +16,7 @@ public sealed record DetectorConfig
     public ulong Seed { get; init; } = 1;
     public IReadOnlyList<string> Columns { get; init; } = [];
 
-    public static readonly string[] ModelNames = ["encdec-ad", "lstm-ae", "gru-ae", "fc-ae"];
+    public static readonly string[] ModelNames = ["encdec-ad", "lstm-ae", "gru-ae", "fc-ae", "repeat-lstm-ae"];
 
     public IWindowModel Build(RnnEngine.Engine.Backend device) => Model switch
     {
@@ -24,6 +24,8 @@ public sealed record DetectorConfig
         "lstm-ae" => new RecurrentAutoencoder(device, RecurrentCell.Lstm, Window, Features, Hidden, Seed),
         "gru-ae" => new RecurrentAutoencoder(device, RecurrentCell.Gru, Window, Features, Hidden, Seed),
         "fc-ae" => new FcAutoencoder(device, Window, Features, FcSizes.Count > 0 ? FcSizes : [2 * Hidden, Hidden, 2 * Hidden], Seed),
+        // seed 000: embedding = hidden, linear head, L2 (the detector's MSE score)
+        "repeat-lstm-ae" => new RepeatLstmAutoencoder(device, Window, Features, Hidden, Hidden, linearHead: true, ReconstructionLoss.L2, Seed),
         _ => throw new ArgumentException($"unknown model '{Model}'; expected {string.Join(", ", ModelNames)}"),
     };
 }

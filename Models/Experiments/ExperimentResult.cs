@@ -28,4 +28,6 @@ public sealed record ExperimentResult(string Experiment, string Seed, string Dev
 {
     /// <summary>Seed 002: event-wise detection figures and protocol, written to results.json as "detection".</summary>
     public IReadOnlyDictionary<string, object?>? Detection { get; init; }
+    /// <summary>Headline numbers beyond the window ROC AUC (e.g. seed 000's event recall and precision at its threshold), written to results.json as "metrics".</summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 }

@@ -11,5 +11,7 @@ public static class ModelGradCheckCatalog
         new GruAttentionSeq2SeqCheck(Architectures.DecoderState.Reset),
         new NextStepPredictorCheck(RnnEngine.Models.Architectures.RecurrentCell.Lstm),
         new NextStepPredictorCheck(RnnEngine.Models.Architectures.RecurrentCell.Gru),
+        new RepeatLstmAutoencoderCheck(),
+        new RepeatLstmAutoencoderCheck(linearHead: false),
     ];
 }
