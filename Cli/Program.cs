@@ -16,6 +16,9 @@ namespace RnnEngine.Cli
                                                         finite-difference checks of every op and layer
               bench gemm --m M --n N --k K [--device D] [--threads T] [--repeats R]
                                                         time one GEMM shape, print a JSON line
+              bench --arch lstm|gru|gru-attn --features F --window L --hidden H --batch B --layers N
+                    [--device D] [--threads T] [--min-seconds S] [--seed S] [--check]
+                                                        the peer workload (torch_seq_ae.py) end to end, one JSON line
               eval --scores SCORES.csv --labels LABELS [--out FILE]
                                                         ROC/PR AUC, precision, recall, F1 of scores vs labels (JSON)
             devices: cpu (default without a GPU), ilgpu-cpu (ILGPU simulator), cuda, auto
