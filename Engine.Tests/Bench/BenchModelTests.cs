@@ -34,11 +34,20 @@ public class BenchModelTests
     }
 
     [Theory]
-    // printed as "params" by shared/peers/torch_seq_ae.py --features 3 --window 5 --hidden 4 --batch 2 --layers 2,
-    // and for config (a) --features 25 --window 100 --hidden 64 --batch 64 --layers 1
+    // "params" printed by shared/peers/torch_seq_ae.py for --features F --hidden H --layers N (the count does not depend
+    // on window or batch): a tiny config and the three peer configs (a), (b), (c)
     [InlineData(BenchArch.Lstm, 3, 4, 2, 623)]
     [InlineData(BenchArch.Gru, 3, 4, 2, 471)]
     [InlineData(BenchArch.GruAttn, 3, 4, 2, 571)]
+    [InlineData(BenchArch.Lstm, 25, 64, 1, 48217)]
+    [InlineData(BenchArch.Gru, 25, 64, 1, 36569)]
+    [InlineData(BenchArch.GruAttn, 25, 64, 1, 58777)]
+    [InlineData(BenchArch.Lstm, 1, 32, 1, 8993)]
+    [InlineData(BenchArch.Gru, 1, 32, 1, 6753)]
+    [InlineData(BenchArch.GruAttn, 1, 32, 1, 11969)]
+    [InlineData(BenchArch.Lstm, 51, 128, 2, 456115)]
+    [InlineData(BenchArch.Gru, 51, 128, 2, 343731)]
+    [InlineData(BenchArch.GruAttn, 51, 128, 2, 432435)]
     public void ParameterFormulaMatchesPeerPrintout(BenchArch arch, int f, int h, int layers, long peer) =>
         Assert.Equal(peer, new BenchConfig(arch, f, 5, h, 2, layers).PeerParameterCount());
 
