@@ -4,6 +4,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RnnEngine.Engine;
 using RnnEngine.Engine.Tensors;
 
@@ -62,7 +63,9 @@ public sealed class GemmBenchmarkConfig : ManualConfig
     public GemmBenchmarkConfig()
     {
         // Short runs: the shared 2-core machine is noisy, so many short samples and the median say more than long ones.
-        AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).WithLaunchCount(1));
+        // In-process: a generated benchmark project would cost minutes of building per run on a 2-core machine.
+        AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).WithLaunchCount(1)
+            .WithToolchain(InProcessEmitToolchain.Instance).WithId("cpu"));
         AddColumn(StatisticColumn.Median);
         AddColumn(new GemmRateColumn(percentOfPeak: false));
         AddColumn(new GemmRateColumn(percentOfPeak: true));

@@ -1,4 +1,4 @@
 using BenchmarkDotNet.Running;
 
-// `dotnet run -c Release --project Benchmarks -- --filter '*'` runs every benchmark; add `--inprocess` where no SDK is present.
+// `dotnet run -c Release --project Benchmarks -- --filter '*'` runs every benchmark (see Benchmarks/README.md).
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

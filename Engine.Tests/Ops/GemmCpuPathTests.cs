@@ -58,6 +58,23 @@ public class GemmCpuPathTests
             Check(backend, ta, tb, 45, 70, 600, -0.75f, 1.5f);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void WarmCallsDoNotAllocate(int threads)
+    {
+        using var backend = new CpuBackend(threads);
+        using var s = new TensorScope(backend);
+        // An LSTM-step shape, threaded on 2 cores: packing buffers and the job are reused from the first call on.
+        var a = s.Of(Data.ToFloat(Data.Uniform(1, 64 * 256)), 64, 256);
+        var b = s.Of(Data.ToFloat(Data.Uniform(2, 1024 * 256)), 1024, 256);
+        var c = s.Zeros(64, 1024);
+        for (int i = 0; i < 3; i++) backend.Gemm(false, true, 1f, a, b, 0f, c);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) backend.Gemm(false, true, 1f, a, b, 0.5f, c);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void ZeroAlphaOrZeroKScalesC()
     {

@@ -45,7 +45,7 @@ public sealed partial class CpuBackend : Backend
         FreeGemmScratch();
     }
 
-    /// <summary>Runs body(i) for i in [0, count) on up to <see cref="Threads"/> threads.</summary>
+    /// <summary>Runs body(i) for i in [0, count) on up to <see cref="Threads"/> threads (the persistent <see cref="WorkerPool"/>).</summary>
     internal void ParallelFor(int count, Action<int> body)
     {
         if (count <= 1 || Threads <= 1)

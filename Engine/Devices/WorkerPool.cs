@@ -9,8 +9,8 @@ internal interface IParallelWork
 }
 
 /// <summary>
-/// Persistent workers for the cpu backend. Parallel.For costs tens of microseconds per call, as much as a whole
-/// LSTM-step GEMM, so the workers spin briefly after each job (a following op wakes them in well under a microsecond)
+/// Persistent workers for the cpu backend. Parallel.For goes through the .NET thread pool on every call, and an
+/// LSTM-step GEMM takes only tens of microseconds, so the workers spin briefly after each job (a following op wakes them in well under a microsecond)
 /// and then block on a monitor, so an idle engine costs no CPU. The caller runs parts too; a job started while
 /// another one runs (nested or from a second thread) runs inline on the caller.
 /// </summary>

@@ -9,7 +9,7 @@ internal enum CpuGemmPath { Auto, Vector512, Vector256, Scalar }
 
 public sealed partial class CpuBackend
 {
-    // v2: packed, register-blocked GEMM (the v1 row-times-panel axpy loop reached ~15% of OpenBLAS).
+    // v2: packed, register-blocked GEMM (v1, a row-times-panel axpy loop, loaded and stored a row of C once per k).
     // Loop nest per thread, over its own block of C:
     //   jc over columns in NC steps -> pc over k in KC steps: pack op(B)[KC, NC] (lives in L2)
     //     -> ic over rows in MR steps: pack op(A)[MR, KC] (lives in L1)

@@ -13,6 +13,7 @@ internal static unsafe class GemmKernels
 {
     public const int Mr512 = 8, Nr512 = 32, Mr256 = 6, Nr256 = 16, MrScalar = 4, NrScalar = 8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // straight to optimised code: no tier-0 pass through the hot loop
     public static void Kernel8x32(int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta, int mr, int nr, float* tmp)
     {
         Vector512<float> c00 = default, c01 = default;
@@ -101,6 +102,7 @@ internal static unsafe class GemmKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel6x16(int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta, int mr, int nr, float* tmp)
     {
         Vector256<float> c00 = default, c01 = default;
@@ -158,6 +160,7 @@ internal static unsafe class GemmKernels
     }
 
     /// <summary>The fallback without SIMD: same packed layout, a 4x8 tile accumulated in a scratch array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void KernelScalar(int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta, int mr, int nr, float* tmp)
     {
         for (int i = 0; i < MrScalar * NrScalar; i++) tmp[i] = 0f;

@@ -14,6 +14,7 @@ internal static unsafe class GemmPack
     /// A micro-panel: rows [i0, i0+mr) and columns [p0, p0+kc) of op(A) into ap[p * mr_ + r] (mr_ = the kernel's MR),
     /// rows past mr zero. A is [M, K] row-major, or [K, M] when transA.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(float* a, bool transA, int m, int k, int i0, int mr, int p0, int kc, float* ap, int mrFull)
     {
         if (transA)
@@ -58,6 +59,7 @@ internal static unsafe class GemmPack
     }
 
     // op(B) = B: packed row p is a contiguous run of B's row p.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackRowsOfB(float* src, int ldb, int kc, int nr, float* panel, int nrFull)
     {
         if (nr == nrFull && nrFull == 32 && Vector512.IsHardwareAccelerated)
@@ -80,6 +82,7 @@ internal static unsafe class GemmPack
     }
 
     // op(B) = B^T: column j of the panel is a contiguous run of B's row j; 8x8 transposes keep it vectorised.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackColumnsOfB(float* src, int ldb, int kc, int nr, float* panel, int nrFull)
     {
         int jDone = 0;
