@@ -6,7 +6,20 @@ namespace RnnEngine.Engine;
 public sealed partial class CpuBackend
 {
     // One batch row per work item: the softmax over T couples the steps of a row, rows are independent.
+    // Rows run through a plain method (its local Row is never a delegate, so nothing is allocated per decoder step); only
+    // the parallel path builds a delegate, in its own method so the serial path does not pay for the closure.
     protected override void AdditiveAttentionForwardCore(int t, int b, int a, int h, Tensor keys, Tensor query, Tensor v,
+        Tensor? mask, Tensor values, Tensor tanh, Tensor weights, Tensor context)
+    {
+        if ((long)t * b * (a + h) < 32_768 || Threads <= 1) AttentionForwardRows(0, b, t, b, a, h, keys, query, v, mask, values, tanh, weights, context);
+        else AttentionForwardParallel(t, b, a, h, keys, query, v, mask, values, tanh, weights, context);
+    }
+
+    private void AttentionForwardParallel(int t, int b, int a, int h, Tensor keys, Tensor query, Tensor v,
+        Tensor? mask, Tensor values, Tensor tanh, Tensor weights, Tensor context) =>
+        ParallelFor(b, i => AttentionForwardRows(i, i + 1, t, b, a, h, keys, query, v, mask, values, tanh, weights, context));
+
+    private static void AttentionForwardRows(int from, int to, int t, int b, int a, int h, Tensor keys, Tensor query, Tensor v,
         Tensor? mask, Tensor values, Tensor tanh, Tensor weights, Tensor context)
     {
         void Row(int i)
@@ -42,11 +55,21 @@ public sealed partial class CpuBackend
             for (int s = 0; s < t; s++) AttentionAxpy(w[s * b + i], val.Slice((s * b + i) * h, h), c0);
         }
 
-        if ((long)t * b * (a + h) < 32_768) { for (int i = 0; i < b; i++) Row(i); }
-        else ParallelFor(b, Row);
+        for (int i = from; i < to; i++) Row(i);
     }
 
     protected override void AdditiveAttentionBackwardCore(int t, int b, int a, int h, Tensor values, Tensor weights, Tensor tanh,
+        Tensor v, Tensor dContext, Tensor dScores, Tensor dQuery, Tensor dKeys, Tensor dValues)
+    {
+        if ((long)t * b * (a + h) < 32_768 || Threads <= 1) AttentionBackwardRows(0, b, t, b, a, h, values, weights, tanh, v, dContext, dScores, dQuery, dKeys, dValues);
+        else AttentionBackwardParallel(t, b, a, h, values, weights, tanh, v, dContext, dScores, dQuery, dKeys, dValues);
+    }
+
+    private void AttentionBackwardParallel(int t, int b, int a, int h, Tensor values, Tensor weights, Tensor tanh,
+        Tensor v, Tensor dContext, Tensor dScores, Tensor dQuery, Tensor dKeys, Tensor dValues) =>
+        ParallelFor(b, i => AttentionBackwardRows(i, i + 1, t, b, a, h, values, weights, tanh, v, dContext, dScores, dQuery, dKeys, dValues));
+
+    private static void AttentionBackwardRows(int from, int to, int t, int b, int a, int h, Tensor values, Tensor weights, Tensor tanh,
         Tensor v, Tensor dContext, Tensor dScores, Tensor dQuery, Tensor dKeys, Tensor dValues)
     {
         void Row(int i)
@@ -79,8 +102,7 @@ public sealed partial class CpuBackend
             }
         }
 
-        if ((long)t * b * (a + h) < 32_768) { for (int i = 0; i < b; i++) Row(i); }
-        else ParallelFor(b, Row);
+        for (int i = from; i < to; i++) Row(i);
     }
 
     // The score loop is T*B*A tanh per decoder step (the bulk of a gru-attn step): 16 units per Vector512 with the

@@ -8,7 +8,18 @@ public sealed partial class CpuBackend
     // The pointwise pass is O(B*H) against the step's O(B*H*3H) GEMM, but scalar MathF.Exp/Tanh cost ~10x a Vector512
     // lane, which made this pass slower than the GEMM at H = 32..128: 16 units at a time with the activations' stable
     // Vector512 formulation (CpuActivations), scalar for the tail. Rows go to other threads only when a step is large.
+    // Rows run through a plain method (its local Row is never a delegate, so nothing is allocated); only the parallel
+    // path builds a delegate, in its own method so the serial path does not pay for the closure.
     protected override void GruCellForwardCore(int b, int h, Tensor gx, Tensor gh, Tensor bih, Tensor bhh, Tensor hPrev, Tensor hNext, Tensor gates)
+    {
+        if (b * h < 16_384 || Threads <= 1) GruCellForwardRows(0, b, h, gx, gh, bih, bhh, hPrev, hNext, gates);
+        else GruCellForwardParallel(b, h, gx, gh, bih, bhh, hPrev, hNext, gates);
+    }
+
+    private void GruCellForwardParallel(int b, int h, Tensor gx, Tensor gh, Tensor bih, Tensor bhh, Tensor hPrev, Tensor hNext, Tensor gates) =>
+        ParallelFor(b, i => GruCellForwardRows(i, i + 1, h, gx, gh, bih, bhh, hPrev, hNext, gates));
+
+    private static void GruCellForwardRows(int from, int to, int h, Tensor gx, Tensor gh, Tensor bih, Tensor bhh, Tensor hPrev, Tensor hNext, Tensor gates)
     {
         float[] gxA = gx.Host!, ghA = gh.Host!, bi = bih.Host!, bh = bhh.Host!, hp = hPrev.Host!, hn = hNext.Host!, ga = gates.Host!;
         int gxO = gx.Offset, ghO = gh.Offset, biO = bih.Offset, bhO = bhh.Offset, hpO = hPrev.Offset, hnO = hNext.Offset, gaO = gates.Offset;
@@ -47,11 +58,19 @@ public sealed partial class CpuBackend
             }
         }
 
-        if (b * h < 16_384) { for (int i = 0; i < b; i++) Row(i); }
-        else ParallelFor(b, Row);
+        for (int i = from; i < to; i++) Row(i);
     }
 
     protected override void GruCellBackwardCore(int b, int h, Tensor dy, Tensor dh, Tensor hPrev, Tensor gates, Tensor dgx, Tensor dgh)
+    {
+        if (b * h < 16_384 || Threads <= 1) GruCellBackwardRows(0, b, h, dy, dh, hPrev, gates, dgx, dgh);
+        else GruCellBackwardParallel(b, h, dy, dh, hPrev, gates, dgx, dgh);
+    }
+
+    private void GruCellBackwardParallel(int b, int h, Tensor dy, Tensor dh, Tensor hPrev, Tensor gates, Tensor dgx, Tensor dgh) =>
+        ParallelFor(b, i => GruCellBackwardRows(i, i + 1, h, dy, dh, hPrev, gates, dgx, dgh));
+
+    private static void GruCellBackwardRows(int from, int to, int h, Tensor dy, Tensor dh, Tensor hPrev, Tensor gates, Tensor dgx, Tensor dgh)
     {
         float[] dyA = dy.Host!, dhA = dh.Host!, hp = hPrev.Host!, ga = gates.Host!, dx = dgx.Host!, dr = dgh.Host!;
         int dyO = dy.Offset, dhO = dh.Offset, hpO = hPrev.Offset, gaO = gates.Offset, dxO = dgx.Offset, drO = dgh.Offset;
@@ -93,8 +112,7 @@ public sealed partial class CpuBackend
             }
         }
 
-        if (b * h < 16_384) { for (int i = 0; i < b; i++) Row(i); }
-        else ParallelFor(b, Row);
+        for (int i = from; i < to; i++) Row(i);
     }
 
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));

@@ -8,7 +8,19 @@ public sealed partial class CpuBackend
     // Per-step pointwise work is small (B*H of 100..10^5), so rows go to other cores only when there are many of them.
     private const int CellParallelElements = 1 << 15;
 
+    // Rows run through a plain method (its local Row is never a delegate, so nothing is allocated); only the parallel
+    // path builds a delegate, in its own method so the serial path does not pay for the closure.
     protected override void LstmCellForwardCore(int b, int hidden, Tensor gates, Tensor cPrev, Tensor? peephole,
+        Tensor h, Tensor c, Tensor act)
+    {
+        if (b * hidden < CellParallelElements || Threads <= 1) LstmCellForwardRows(0, b, hidden, gates, cPrev, peephole, h, c, act);
+        else LstmCellForwardParallel(b, hidden, gates, cPrev, peephole, h, c, act);
+    }
+
+    private void LstmCellForwardParallel(int b, int hidden, Tensor gates, Tensor cPrev, Tensor? peephole, Tensor h, Tensor c, Tensor act) =>
+        ParallelFor(b, r => LstmCellForwardRows(r, r + 1, hidden, gates, cPrev, peephole, h, c, act));
+
+    private static void LstmCellForwardRows(int from, int to, int hidden, Tensor gates, Tensor cPrev, Tensor? peephole,
         Tensor h, Tensor c, Tensor act)
     {
         float[] gd = gates.Host!, cpd = cPrev.Host!, hd = h.Host!, cd = c.Host!, ad = act.Host!;
@@ -65,12 +77,24 @@ public sealed partial class CpuBackend
             }
         }
 
-        if (b * hidden < CellParallelElements) { for (int r = 0; r < b; r++) Row(r); }
-        else ParallelFor(b, Row);
+        for (int r = from; r < to; r++) Row(r);
     }
 
     protected override void LstmCellBackwardCore(int b, int hidden, Tensor act, Tensor cPrev, Tensor c, Tensor? peephole,
         Tensor dh, Tensor? dhExtra, Tensor? dcNext, Tensor dGates, Tensor dcPrev, Tensor? dPeephole)
+    {
+        if (b * hidden < CellParallelElements || dPeephole is not null || Threads <= 1)
+            LstmCellBackwardRows(0, b, hidden, act, cPrev, c, peephole, dh, dhExtra, dcNext, dGates, dcPrev);
+        else LstmCellBackwardParallel(b, hidden, act, cPrev, c, peephole, dh, dhExtra, dcNext, dGates, dcPrev);
+        if (dPeephole is not null) LstmPeepholeGrad(b, hidden, cPrev, c, dGates, dPeephole);
+    }
+
+    private void LstmCellBackwardParallel(int b, int hidden, Tensor act, Tensor cPrev, Tensor c, Tensor? peephole,
+        Tensor dh, Tensor? dhExtra, Tensor? dcNext, Tensor dGates, Tensor dcPrev) =>
+        ParallelFor(b, r => LstmCellBackwardRows(r, r + 1, hidden, act, cPrev, c, peephole, dh, dhExtra, dcNext, dGates, dcPrev));
+
+    private static void LstmCellBackwardRows(int from, int to, int hidden, Tensor act, Tensor cPrev, Tensor c, Tensor? peephole,
+        Tensor dh, Tensor? dhExtra, Tensor? dcNext, Tensor dGates, Tensor dcPrev)
     {
         float[] ad = act.Host!, cpd = cPrev.Host!, cd = c.Host!, dhd = dh.Host!, dgd = dGates.Host!, dcpd = dcPrev.Host!;
         float[]? pd = peephole?.Host, dxd = dhExtra?.Host, dnd = dcNext?.Host;
@@ -134,21 +158,22 @@ public sealed partial class CpuBackend
             }
         }
 
-        if (b * hidden < CellParallelElements || dPeephole is not null) { for (int r = 0; r < b; r++) Row(r); }
-        else ParallelFor(b, Row);
+        for (int r = from; r < to; r++) Row(r);
+    }
 
-        // Peephole gradients sum over the batch; a second serial pass over the rows keeps the order fixed.
-        if (dPeephole is not null)
+    // Peephole gradients sum over the batch; a second serial pass over the rows keeps the order fixed.
+    private static void LstmPeepholeGrad(int b, int hidden, Tensor cPrev, Tensor c, Tensor dGates, Tensor dPeephole)
+    {
+        float[] cpd = cPrev.Host!, cd = c.Host!, dgd = dGates.Host!;
+        int cpOff = cPrev.Offset, cOff = c.Offset, dgOff = dGates.Offset;
+        Span<float> dp = dPeephole.Span;
+        for (int r = 0; r < b; r++)
         {
-            Span<float> dp = dPeephole.Span;
-            for (int r = 0; r < b; r++)
-            {
-                ReadOnlySpan<float> dg = dgd.AsSpan(dgOff + r * 4 * hidden, 4 * hidden);
-                ReadOnlySpan<float> cpRow = cpd.AsSpan(cpOff + r * hidden, hidden), cRow = cd.AsSpan(cOff + r * hidden, hidden);
-                LstmMulAdd(dg[..hidden], cpRow, dp[..hidden]);
-                LstmMulAdd(dg.Slice(hidden, hidden), cpRow, dp.Slice(hidden, hidden));
-                LstmMulAdd(dg.Slice(3 * hidden, hidden), cRow, dp.Slice(2 * hidden, hidden));
-            }
+            ReadOnlySpan<float> dg = dgd.AsSpan(dgOff + r * 4 * hidden, 4 * hidden);
+            ReadOnlySpan<float> cpRow = cpd.AsSpan(cpOff + r * hidden, hidden), cRow = cd.AsSpan(cOff + r * hidden, hidden);
+            LstmMulAdd(dg[..hidden], cpRow, dp[..hidden]);
+            LstmMulAdd(dg.Slice(hidden, hidden), cpRow, dp.Slice(hidden, hidden));
+            LstmMulAdd(dg.Slice(3 * hidden, hidden), cRow, dp.Slice(2 * hidden, hidden));
         }
     }
 

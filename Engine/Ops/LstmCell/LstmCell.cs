@@ -20,10 +20,9 @@ public abstract partial class Backend
     {
         const string op = "lstm-cell-forward";
         var (b, hidden) = CellDims(op, gates);
-        string bh = $"[{b}, {hidden}]";
-        Require(op, cPrev, "c_prev", b * hidden, bh);
-        Require(op, h, "h", b * hidden, bh);
-        Require(op, c, "c", b * hidden, bh);
+        Require(op, cPrev, "c_prev", b * hidden, $"[{b}, {hidden}]");
+        Require(op, h, "h", b * hidden, $"[{b}, {hidden}]");
+        Require(op, c, "c", b * hidden, $"[{b}, {hidden}]");
         Require(op, act, "activated gates", b * 4 * hidden, $"[{b}, {4 * hidden}]");
         if (peephole is not null) Require(op, peephole, "peephole", 3 * hidden, $"[3, {hidden}]");
         if (b == 0 || hidden == 0) return;
@@ -40,14 +39,13 @@ public abstract partial class Backend
     {
         const string op = "lstm-cell-backward";
         var (b, hidden) = CellDims(op, act);
-        string bh = $"[{b}, {hidden}]";
-        Require(op, cPrev, "c_prev", b * hidden, bh);
-        Require(op, c, "c", b * hidden, bh);
-        Require(op, dh, "dh", b * hidden, bh);
-        if (dhExtra is not null) Require(op, dhExtra, "dh_extra", b * hidden, bh);
-        if (dcNext is not null) Require(op, dcNext, "dc_next", b * hidden, bh);
+        Require(op, cPrev, "c_prev", b * hidden, $"[{b}, {hidden}]");
+        Require(op, c, "c", b * hidden, $"[{b}, {hidden}]");
+        Require(op, dh, "dh", b * hidden, $"[{b}, {hidden}]");
+        if (dhExtra is not null) Require(op, dhExtra, "dh_extra", b * hidden, $"[{b}, {hidden}]");
+        if (dcNext is not null) Require(op, dcNext, "dc_next", b * hidden, $"[{b}, {hidden}]");
         Require(op, dGates, "d gates", b * 4 * hidden, $"[{b}, {4 * hidden}]");
-        Require(op, dcPrev, "dc_prev", b * hidden, bh);
+        Require(op, dcPrev, "dc_prev", b * hidden, $"[{b}, {hidden}]");
         if ((peephole is null) != (dPeephole is null))
             throw new ArgumentException($"{op}: peephole and its gradient must both be given or both be null");
         if (peephole is not null) Require(op, peephole, "peephole", 3 * hidden, $"[3, {hidden}]");
