@@ -79,8 +79,8 @@ public sealed partial class Lstm
         public Tensor? Input;                  // the x of the last forward, read again for dW_ih
         public readonly LayerBuffers[] Layers;
         public readonly Tensor ZeroState;      // [B, H] zeros for an absent h0 / c0
-        public readonly Tensor OnesColumn, OnesRow; // [T*B, 1] and [1, T*B]: bias broadcast and bias gradient by GEMM
-        private readonly Tensor ones, dGates, dOutputs;
+        public readonly Tensor BiasSum;        // [4H]: b_ih + b_hh in the forward, the bias gradient in the backward
+        private readonly Tensor dGates, dOutputs;
         public readonly Tensor DGatesFlat;     // [T*B, 4H], shared by the layers (each finishes with it before the next)
         public readonly Tensor[] DGateStep;
         public readonly Tensor DOutputs;       // [T*B, H] gradient of the layer below's outputs
@@ -96,11 +96,7 @@ public sealed partial class Lstm
             Layers = new LayerBuffers[layers];
             for (int l = 0; l < layers; l++) Layers[l] = new LayerBuffers(device, t, b, hidden);
             ZeroState = device.Zeros(b, hidden);
-            var onesHost = new float[t * b];
-            Array.Fill(onesHost, 1f);
-            ones = device.FromArray(onesHost, t * b);
-            OnesColumn = ones.Reshape(t * b, 1);
-            OnesRow = ones.Reshape(1, t * b);
+            BiasSum = device.Zeros(4 * hidden);
             dGates = device.Zeros(t, b, 4 * hidden);
             DGatesFlat = dGates.Reshape(t * b, 4 * hidden);
             DGateStep = Steps(dGates, t);
@@ -121,7 +117,7 @@ public sealed partial class Lstm
         {
             foreach (var l in Layers) l.Dispose();
             ZeroState.Dispose();
-            ones.Dispose();
+            BiasSum.Dispose();
             dGates.Dispose();
             dOutputs.Dispose();
             DhRec.Dispose();
@@ -133,22 +129,20 @@ public sealed partial class Lstm
     {
         public readonly int B;
         public readonly Tensor Gates;          // [B, 4H]
-        public readonly Tensor Ones;           // [B, 1]
+        public readonly Tensor BiasSum;        // [4H]: b_ih + b_hh
         public readonly ViewCache H = new(), C = new();
 
         public StepBuffers(Backend device, int b, int hidden)
         {
             B = b;
             Gates = device.Zeros(b, 4 * hidden);
-            var onesHost = new float[b];
-            Array.Fill(onesHost, 1f);
-            Ones = device.FromArray(onesHost, b, 1);
+            BiasSum = device.Zeros(4 * hidden);
         }
 
         public void Dispose()
         {
             Gates.Dispose();
-            Ones.Dispose();
+            BiasSum.Dispose();
         }
     }
 

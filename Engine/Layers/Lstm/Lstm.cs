@@ -15,10 +15,10 @@ namespace RnnEngine.Engine.Layers;
 ///   new cell c_t, the input and forget gates at c_{t-1} (TF LSTMCell use_peepholes).
 ///   Dropout (training only) acts on the output of every layer but the last, i.e. on the inputs between layers.
 ///
-/// Work per layer: one GEMM projects all T steps' inputs at once ([T*B, F] x W_ih^T, biases first by rank-1 GEMMs with
-/// a ones column); each step adds h_{t-1} W_hh^T into its gate slice (beta = 1) and runs the fused cell. Backward sweeps
-/// t = T-1..0 with one GEMM per step for the recurrent dh; dW_ih, dW_hh and the bias gradients are one GEMM each over
-/// all steps afterwards. Activations are saved in buffers made at the first call for a (T, B) and reused.
+/// Work per layer: one GEMM projects all T steps' inputs at once ([T*B, F] x W_ih^T, then b_ih + b_hh added in one
+/// pass); each step adds h_{t-1} W_hh^T into its gate slice (beta = 1) and runs the fused cell. Backward sweeps
+/// t = T-1..0 with one GEMM per step for the recurrent dh; dW_ih and dW_hh are one GEMM each over all steps afterwards,
+/// the bias gradients one column sum. Activations are saved in buffers made at the first call for a (T, B) and reused.
 /// </summary>
 public sealed partial class Lstm : IDisposable
 {
@@ -97,9 +97,10 @@ public sealed partial class Lstm : IDisposable
             device.Copy(c0l is null ? s.ZeroState : c0l[l], L.CStep[0]);
 
             Tensor input = l == 0 ? x.Reshape(t * b, InputSize) : s.Layers[l - 1].Outputs;
-            device.Gemm(false, false, 1f, s.OnesColumn, bih[l].Value.Reshape(1, g), 0f, L.GatesFlat);
-            device.Gemm(false, false, 1f, s.OnesColumn, bhh[l].Value.Reshape(1, g), 1f, L.GatesFlat);
-            device.Gemm(false, true, 1f, input, wih[l].Value, 1f, L.GatesFlat);
+            // One pass adds b_ih + b_hh to all T steps' projections (two rank-1 GEMMs over [T*B, 4H] cost two passes).
+            device.Gemm(false, true, 1f, input, wih[l].Value, 0f, L.GatesFlat);
+            device.Add(bih[l].Value, bhh[l].Value, s.BiasSum);
+            device.AddBias(L.GatesFlat, s.BiasSum, L.GatesFlat);
             Tensor? pw = peep[l]?.Value;
             for (int step = 0; step < t; step++)
             {
@@ -153,8 +154,10 @@ public sealed partial class Lstm : IDisposable
             Tensor input = l == 0 ? s.Input!.Reshape(t * b, InputSize) : s.Layers[l - 1].Outputs;
             device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
             device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
-            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bih[l].Grad.Reshape(1, g));
-            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bhh[l].Grad.Reshape(1, g));
+            // Both biases get the same gradient: one column sum over all steps, added to each.
+            device.ColumnSum(s.DGatesFlat, s.BiasSum, accumulate: false);
+            device.Add(bih[l].Grad, s.BiasSum, bih[l].Grad);
+            device.Add(bhh[l].Grad, s.BiasSum, bhh[l].Grad);
             // The gradient of this layer's input: dy of the layer below (its buffer is free: this layer's sweep is done).
             if (l > 0) device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, s.DOutputs);
             else if (dx is not null) device.Gemm(false, false, 1f, s.DGatesFlat, wih[0].Value, 0f, dx.Reshape(t * b, InputSize));
@@ -179,10 +182,10 @@ public sealed partial class Lstm : IDisposable
         int g = 4 * HiddenSize;
         for (int l = 0; l < NumLayers; l++)
         {
-            device.Gemm(false, false, 1f, s.Ones, bih[l].Value.Reshape(1, g), 0f, s.Gates);
-            device.Gemm(false, false, 1f, s.Ones, bhh[l].Value.Reshape(1, g), 1f, s.Gates);
-            device.Gemm(false, true, 1f, l == 0 ? x : hl[l - 1], wih[l].Value, 1f, s.Gates);
+            device.Gemm(false, true, 1f, l == 0 ? x : hl[l - 1], wih[l].Value, 0f, s.Gates);
             device.Gemm(false, true, 1f, hl[l], whh[l].Value, 1f, s.Gates);
+            device.Add(bih[l].Value, bhh[l].Value, s.BiasSum);
+            device.AddBias(s.Gates, s.BiasSum, s.Gates);
             device.LstmCellForward(s.Gates, cl[l], peep[l]?.Value, hl[l], cl[l], s.Gates);
         }
         device.Copy(hl[NumLayers - 1], y);
