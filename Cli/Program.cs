@@ -29,6 +29,9 @@ namespace RnnEngine.Cli
                                                         a non-finite loss or gradient stops training with exit code 3
               train/score/stream [--missing error|drop|ffill|zero]
                                                         missing cells (empty, NaN, NA): reject (default), drop the row, carry forward, zero
+              bench --arch lstm|gru|gru-attn --features F --window L --hidden H --batch B --layers N
+                    [--device D] [--threads T] [--min-seconds S] [--seed S] [--check]
+                                                        the peer workload (torch_seq_ae.py) end to end, one JSON line
               eval --scores SCORES.csv --labels LABELS [--out FILE]
                                                         ROC/PR AUC, precision, recall, F1 of scores vs labels (JSON)
                                                         [--threshold VALUE] [--seed N]: PA, PA%K, event, delay, oracle, random baseline

@@ -4,12 +4,16 @@ using RnnEngine.Engine;
 
 namespace RnnEngine.Cli.Commands;
 
-/// <summary>`rnnengine bench gemm`: median time of one GEMM shape as a JSON line.</summary>
-public static class BenchCommand
+/// <summary>
+/// `rnnengine bench gemm`: median time of one GEMM shape as a JSON line. `rnnengine bench --arch ...` (no target): the
+/// peer workload end to end (see BenchCommand.Peer.cs).
+/// </summary>
+public static partial class BenchCommand
 {
     public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
     {
-        string what = args.Positional.Count > 0 ? args.Positional[0] : throw new UsageException("bench needs a target: 'bench gemm'");
+        if (args.Positional.Count == 0) return Peer(args, stdout, stderr);
+        string what = args.Positional[0];
         return what switch
         {
             "gemm" => Gemm(args, stdout, stderr),

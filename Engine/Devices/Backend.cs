@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnEngine.Engine.Tensors;
 
 namespace RnnEngine.Engine;
@@ -41,6 +42,19 @@ public abstract partial class Backend : IDisposable
             throw new ArgumentException($"{op}: {what} {t.ShapeString} lives on '{t.Device.Name}', the op runs on '{Name}'");
         if (t.Length != expectedLength)
             throw new ArgumentException($"{op}: {what} has shape {t.ShapeString}, expected {expectedShape}");
+    }
+
+    /// <summary>
+    /// The same check for an interpolated expected shape (the usual call): the text is only formatted when the length is
+    /// wrong, so the checks of per-time-step ops allocate nothing.
+    /// </summary>
+    protected void Require(string op, Tensor t, string what, int expectedLength,
+        [InterpolatedStringHandlerArgument("t", "expectedLength")] ref ShapeMessage expectedShape)
+    {
+        if (t.Device != this)
+            throw new ArgumentException($"{op}: {what} {t.ShapeString} lives on '{t.Device.Name}', the op runs on '{Name}'");
+        if (t.Length != expectedLength)
+            throw new ArgumentException($"{op}: {what} has shape {t.ShapeString}, expected {expectedShape.ToStringAndClear()}");
     }
 
     protected void RequireSameShape(string op, Tensor a, string aName, Tensor b, string bName)

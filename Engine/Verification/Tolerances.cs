@@ -50,4 +50,7 @@ public static class Tolerances
 
     /// <summary>Central-difference step for the float64 reference.</summary>
     public const double FiniteDifferenceStep = 1e-6;
+
+    /// <summary>Bench models' first training loss (float32 engine) against the float64 layer references (issue 6: within 1%).</summary>
+    public static readonly Tol BenchLossFirst = new(0, 1e-2);
 }

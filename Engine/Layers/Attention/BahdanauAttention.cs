@@ -120,10 +120,11 @@ public sealed class BahdanauAttention : IDisposable
         return s;
     }
 
-    private void Check(string what, Tensor tensor, int[] expected)
+    // A span, so the per-step shape checks build their expected shapes on the stack.
+    private void Check(string what, Tensor tensor, ReadOnlySpan<int> expected)
     {
         if (!tensor.Shape.SequenceEqual(expected))
-            throw new ArgumentException($"attention: {what} has shape {tensor.ShapeString}, expected [{string.Join(", ", expected)}]");
+            throw new ArgumentException($"attention: {what} has shape {tensor.ShapeString}, expected [{string.Join(", ", expected.ToArray())}]");
         if (tensor.Device != device)
             throw new ArgumentException($"attention: {what} lives on '{tensor.Device.Name}', the layer on '{device.Name}'");
     }

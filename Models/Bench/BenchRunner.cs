@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using RnnEngine.Engine;
+using RnnEngine.Engine.Optim;
+using RnnEngine.Engine.Tensors;
+
+namespace RnnEngine.Models.Bench;
+
+/// <summary>Timing protocol knobs, with the peer's defaults (torch_seq_ae.py).</summary>
+public sealed record BenchTiming(double MinSeconds = 3.0, int Warmup = 5, int Steps = 30, int ScoreSteps = 20);
+
+/// <summary>What one bench run measured; times are medians of the timed calls, in milliseconds.</summary>
+public sealed record BenchResult(BenchConfig Config, long Params, double TrainStepMs, int TrainStepsTimed, double ScoreTfMs,
+    double ScoreFreeMs, float LossFirst, float LossAfter, double? LossFirstReference, long AllocatedBytesPerTrainStep);
+
+/// <summary>
+/// The peer's protocol: one training step on batch 0 (its loss is loss_first), timed training steps over 8 batches
+/// after a warm-up, one more step on batch 1 (loss_after), then timed teacher-forced and free-running scoring over 4
+/// other batches. A step is zero-grad + forward + MSE + backward + Adam (lr 1e-3).
+/// </summary>
+public static class BenchRunner
+{
+    public static IBenchModel CreateModel(Backend device, BenchConfig cfg) =>
+        cfg.Arch == BenchArch.GruAttn ? new GruAttnAe(device, cfg) : new RecurrentAe(device, cfg);
+
+    public static BenchResult Run(Backend device, BenchConfig cfg, BenchTiming timing, bool checkReference)
+    {
+        cfg.Validate();
+        using var model = CreateModel(device, cfg);
+        using var adam = new Adam(device, model.Parameters, lr: 1e-3f);
+        ulong dataSeed = cfg.Seed + 0x5EED_DA7AUL;
+        var trainHost = Enumerable.Range(0, 8).Select(i => SineWindows.Batch(cfg.Window, cfg.Batch, cfg.Features, dataSeed, i)).ToArray();
+        var train = trainHost.Select(a => device.FromArray(a, cfg.Window, cfg.Batch, cfg.Features)).ToArray();
+        var score = Enumerable.Range(8, 4)
+            .Select(i => device.FromArray(SineWindows.Batch(cfg.Window, cfg.Batch, cfg.Features, dataSeed, i), cfg.Window, cfg.Batch, cfg.Features))
+            .ToArray();
+        using var scores = device.Zeros(cfg.Batch);
+        var scoresHost = new float[cfg.Batch];
+        try
+        {
+            double? reference = checkReference ? model.ReferenceLoss(trainHost[0]) : null;
+
+            float TrainStep(Tensor x)
+            {
+                adam.ZeroGrad();
+                float loss = model.TrainLoss(x);
+                adam.Step();
+                return loss;
+            }
+
+            float lossFirst = TrainStep(train[0]);
+            var (trainMs, trainN) = Timed(i => TrainStep(train[i % train.Length]), timing.Warmup, timing.Steps, timing.MinSeconds);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            float lossAfter = TrainStep(train[1]);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            void ScoreOnce(int i, bool teacher)
+            {
+                model.Score(score[i % score.Length], teacher, scores);
+                scores.CopyTo(scoresHost); // the peer's scores end as a host tensor too
+            }
+            var (tfMs, _) = Timed(i => ScoreOnce(i, true), 3, timing.ScoreSteps, timing.MinSeconds / 2);
+            var (freeMs, _) = Timed(i => ScoreOnce(i, false), 2, Math.Max(5, timing.ScoreSteps / 2), timing.MinSeconds / 2);
+            return new BenchResult(cfg, model.Parameters.Sum(p => (long)p.Length), trainMs, trainN, tfMs, freeMs, lossFirst, lossAfter,
+                reference, allocated);
+        }
+        finally
+        {
+            foreach (var t in train) t.Dispose();
+            foreach (var t in score) t.Dispose();
+        }
+    }
+
+    /// <summary>Median milliseconds of fn(i): warm-up calls, then at least `steps` calls and until minSeconds passed.</summary>
+    private static (double Ms, int Count) Timed(Action<int> fn, int warmup, int steps, double minSeconds)
+    {
+        for (int i = 0; i < warmup; i++) fn(i);
+        var times = new List<double>(Math.Max(steps, 16) * 4);
+        var total = Stopwatch.StartNew();
+        for (int i = 0; ; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            fn(i);
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            bool timeUp = total.Elapsed.TotalSeconds >= minSeconds;
+            if (times.Count >= steps && timeUp) break;
+        }
+        times.Sort();
+        int n = times.Count;
+        double median = n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+        return (median, n);
+    }
+
+    /// <summary>Peak resident set (VmHWM of /proc/self/status) in MiB; NaN where /proc is absent.</summary>
+    public static double PeakRssMb()
+    {
+        const string path = "/proc/self/status";
+        if (!File.Exists(path)) return double.NaN;
+        foreach (string line in File.ReadLines(path))
+        {
+            if (!line.StartsWith("VmHWM:", StringComparison.Ordinal)) continue;
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        }
+        return double.NaN;
+    }
+}
