@@ -1,3 +1,4 @@
+using RnnEngine.Engine.Tests.Support;
 using RnnEngine.Engine.Tests.Models;
 using Xunit;
 
@@ -8,13 +9,7 @@ public sealed class EvalCommandTests : IDisposable
     private readonly TempFiles files = new();
     public void Dispose() => files.Dispose();
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = RnnEngine.Cli.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     // Rows 0-1 are warm-up. Scored: 0.9(+), 0.2(-), 0.4(+), 0.4(-).
     // ROC AUC: 0.9 beats both negatives (2), 0.4 beats 0.2 and ties 0.4 (1.5) -> 3.5 / 4 = 0.875.

@@ -1,3 +1,4 @@
+using RnnEngine.Engine.Tests.Support;
 using System.Text.Json.Nodes;
 using RnnEngine.Engine.Tests.Models;
 using Xunit;
@@ -10,13 +11,7 @@ public sealed class EvalSuiteCommandTests : IDisposable
     private readonly TempFiles files = new();
     public void Dispose() => files.Dispose();
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = RnnEngine.Cli.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     private JsonNode Eval(string scores, string labels, params string[] extra)
     {

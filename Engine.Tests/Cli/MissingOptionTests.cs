@@ -1,3 +1,4 @@
+using RnnEngine.Engine.Tests.Support;
 using System.Globalization;
 using System.Text;
 using RnnEngine.Engine.Tests.Models;
@@ -12,13 +13,7 @@ public sealed class MissingOptionTests : IDisposable
 
     public void Dispose() => files.Dispose();
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = RnnEngine.Cli.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliRunner.Run(args);
 
     [Theory]
     [InlineData("zero", "missing values: 2 cells in 2 rows set to 0")]

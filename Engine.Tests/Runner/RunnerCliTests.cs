@@ -17,13 +17,7 @@ public sealed class RunnerCliTests : IDisposable
 
     public void Dispose() => files.Dispose();
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = RnnEngine.Cli.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliRunner.Run(args);
 
     /// <summary>Two noisy periodic columns; rows [shiftFrom, shiftTo) of column a are lifted by 3.</summary>
     private string SyntheticCsv(string name, int rows, int shiftFrom = -1, int shiftTo = -1)

@@ -17,13 +17,7 @@ public sealed class StreamCommandTests : IDisposable
 
     public void Dispose() => files.Dispose();
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = RnnEngine.Cli.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliRunner.Run(args);
 
     private static (int Code, string Out, string Err) Stream(string stdinText, CancellationToken cancel, params string[] args)
     {
