@@ -2,6 +2,7 @@ using RnnEngine.Cli.Output;
 using RnnEngine.Engine;
 using RnnEngine.Models.Architectures;
 using RnnEngine.Models.Experiments;
+using RnnEngine.Models.Online;
 
 namespace RnnEngine.Cli.Commands;
 
@@ -43,6 +44,7 @@ public static class RunCommand
                         "window" => true,
                         string s => throw new UsageException($"--scaling expects init or window, got '{s}'"),
                     },
+                    Online = args.Flag("online") ? ParseOnline(args, seed) : null,
                 };
                 args.EnsureAllUsed();
                 using var backend = Devices.Create(device, threads);
@@ -139,6 +141,46 @@ public static class RunCommand
         stdout.Write(ResultsWriter.Table(result));
         stdout.WriteLine($"wrote {Path.Combine(outDir, "results.json")} and {string.Join(", ", result.Plots.Keys.Select(k => k + ".png"))}");
         return 0;
+    }
+
+    /// <summary>The --online-* flags of `run powerdemand --online`: seed 001's updating settings (see OnlineOptions).</summary>
+    private static OnlineOptions ParseOnline(CommandArgs args, ulong seed)
+    {
+        var d = new OnlineOptions();
+        return d with
+        {
+            BatchWindows = args.Int("online-batch", d.BatchWindows, 1, 1000),
+            BufferWindows = args.Int("online-buffer", d.BufferWindows, 1, 100_000),
+            RequireAnomaly = args.String("online-require-anomaly", "yes") switch
+            {
+                "yes" => true, "no" => false,
+                string s => throw new UsageException($"--online-require-anomaly expects yes or no, got '{s}'"),
+            },
+            TrainOn = args.String("online-train", "all") switch
+            {
+                "all" => RetrainSet.AllNormals, "hard" => RetrainSet.HardNormals,
+                string s => throw new UsageException($"--online-train expects all or hard, got '{s}'"),
+            },
+            Rehearse = args.String("online-rehearse", "yes") switch
+            {
+                "yes" => true, "no" => false,
+                string s => throw new UsageException($"--online-rehearse expects yes or no, got '{s}'"),
+            },
+            MaxEpochs = args.Int("online-epochs", d.MaxEpochs, 1, 100_000),
+            Patience = args.Int("online-patience", d.Patience, 1, 100_000),
+            LearningRate = (float)args.Double("online-lr", d.LearningRate, 1e-7, 10),
+            RelearnThreshold = args.String("online-threshold", "relearn") switch
+            {
+                "keep" => false, "relearn" => true,
+                string s => throw new UsageException($"--online-threshold expects keep or relearn, got '{s}'"),
+            },
+            Mode = args.String("online-mode", "sync") switch
+            {
+                "sync" => UpdateMode.Synchronous, "background" => UpdateMode.Background,
+                string s => throw new UsageException($"--online-mode expects sync or background, got '{s}'"),
+            },
+            Seed = seed,
+        };
     }
 
     internal static DecodeMode ParseDecode(string s) => s switch

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using RnnEngine.Models.Experiments;
+using RnnEngine.Models.Metrics;
 
 namespace RnnEngine.Cli.Output;
 
@@ -12,12 +14,29 @@ public static class ResultsWriter
     {
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"{r.Experiment} (seed {r.Seed}) on {r.Device}, {r.Seconds:F1} s");
+        int nameWidth = Math.Max(10, r.Models.Max(m => m.Name.Length));
+        int taskWidth = Math.Max(28, r.Models.Max(m => m.Task.Length));
         sb.AppendLine(CultureInfo.InvariantCulture,
-            $"{"model",-10} {"task",-28} {"ROC AUC",8} {"PR AUC",8} {"windows",8} {"anom.",6} {"flagged",8} {"epochs",7} {"train s",8}");
+            $"{"model".PadRight(nameWidth)} {"task".PadRight(taskWidth)} {"ROC AUC",8} {"PR AUC",8} {"windows",8} {"anom.",6} {"flagged",8} {"epochs",7} {"train s",8}");
         foreach (var m in r.Models)
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"{m.Name,-10} {m.Task,-28} {m.RocAuc,8:F3} {m.PrAuc,8:F3} {m.TestWindows,8} {m.AnomalousWindows,6} {(m.FlaggedWindows?.ToString(CultureInfo.InvariantCulture) ?? "-"),8} {m.EpochsRun,7} {m.TrainSeconds,8:F1}");
+                $"{m.Name.PadRight(nameWidth)} {m.Task.PadRight(taskWidth)} {m.RocAuc,8:F3} {m.PrAuc,8:F3} {m.TestWindows,8} {m.AnomalousWindows,6} {(m.FlaggedWindows?.ToString(CultureInfo.InvariantCulture) ?? "-"),8} {m.EpochsRun,7} {m.TrainSeconds,8:F1}");
+        foreach (var m in r.Models)
+            if (m.Evaluation is { } e)
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{m.Name}, {m.EvaluationLevel}: {Headline(e.Real)}; random score: {Headline(e.Random)}");
         return sb.ToString();
+    }
+
+    /// <summary>The honest figures first (Kim et al. 2022): point-wise F1, PA%K area, event F1; PA-F1 only beside them.</summary>
+    private static string Headline(ScoreEvaluation s) => s.Decisions is { } d
+        ? string.Create(CultureInfo.InvariantCulture, $"point F1 {d.Point.F1:F3}, PA%K area {d.PaK.Auc:F3}, event F1 {d.Events.F1:F3}, PA-F1 {d.PointAdjusted.F1:F3}")
+        : string.Create(CultureInfo.InvariantCulture, $"ROC AUC {s.RocAuc:F3}, PR AUC {s.PrAuc:F3}");
+
+    private static JsonObject EvaluationJson(ModelResult m)
+    {
+        var o = new JsonObject { ["level"] = m.EvaluationLevel };
+        m.Evaluation!.AddTo(o, (int)(m.Evaluation.Real.Decisions?.Point.Total ?? 0));
+        return o;
     }
 
     /// <summary>Writes results.json and the plots into <paramref name="dir"/> (each file via a temporary name).</summary>
@@ -43,11 +62,19 @@ public static class ResultsWriter
                 ["epochs_run"] = m.EpochsRun, ["best_epoch"] = m.BestEpoch + 1, ["best_validation_loss"] = Num(m.BestValidationLoss),
                 ["train_seconds"] = Math.Round(m.TrainSeconds, 2), ["parameters"] = m.Parameters,
                 ["plot"] = m.Name + ".png",
+                ["evaluation"] = m.Evaluation is null ? null : EvaluationJson(m),
             }).ToList(),
             ["settings"] = r.Settings,
         };
         if (r.Detection is not null) doc["detection"] = r.Detection;
         if (r.Metrics is not null) doc["metrics"] = r.Metrics.ToDictionary(kv => kv.Key, kv => Num(kv.Value));
+        if (r.Updates.Count > 0)
+            doc["updates"] = r.Updates.Select(u => new Dictionary<string, object?>
+            {
+                ["before_window"] = u.BeforeWindow, ["hard_normal_windows"] = u.HardNormals, ["normal_windows"] = u.Normals,
+                ["anomalous_windows"] = u.Anomalies, ["train_windows"] = u.TrainWindows, ["held_out_windows"] = u.HeldOutWindows, ["epochs"] = u.Epochs,
+                ["loss_before"] = Num(u.LossBefore), ["loss_after"] = Num(u.LossAfter), ["threshold"] = Num(u.Threshold),
+            }).ToList();
         string json = JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
         string path = Path.Combine(dir, "results.json");
         File.WriteAllText(path + ".tmp", json);

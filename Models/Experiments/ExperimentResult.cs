@@ -15,7 +15,14 @@ public sealed record ModelResult(
     int BestEpoch,
     double BestValidationLoss,
     double TrainSeconds,
-    int Parameters);
+    int Parameters)
+{
+    /// <summary>The evaluation suite (point-wise, PA, PA%K, event, delay, oracle, random baseline) on the test rows, when the run has per-row scores.</summary>
+    public Metrics.EvaluationSuite? Evaluation { get; init; }
+
+    /// <summary>What <see cref="Evaluation"/> was computed over.</summary>
+    public string? EvaluationLevel { get; init; }
+}
 
 /// <summary>
 /// What a plot needs: the test series (one feature shown), a score per series row (NaN where none), the threshold,
@@ -30,4 +37,6 @@ public sealed record ExperimentResult(string Experiment, string Seed, string Dev
     public IReadOnlyDictionary<string, object?>? Detection { get; init; }
     /// <summary>Headline numbers beyond the window ROC AUC (e.g. seed 000's event recall and precision at its threshold), written to results.json as "metrics".</summary>
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+    /// <summary>Seed 001's online updates in stream order (empty without --online), written to results.json as "updates".</summary>
+    public IReadOnlyList<Online.UpdateRecord> Updates { get; init; } = [];
 }

@@ -4,6 +4,7 @@ using RnnEngine.Models.Architectures;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Data.Scaling;
 using RnnEngine.Models.Metrics;
+using RnnEngine.Models.Online;
 using RnnEngine.Models.Scoring;
 using RnnEngine.Models.Thresholds;
 using RnnEngine.Models.Training;
@@ -24,6 +25,8 @@ public sealed record PowerDemandOptions
     public DecodeMode Decode { get; init; } = DecodeMode.Teacher;
     /// <summary>Stream windows scaled by the initialisation set's MinMax (false) or each by its own min/max (true, seed 001 online).</summary>
     public bool PerWindowScaling { get; init; }
+    /// <summary>With online updating (seed 001's streaming mode): the stream is scored both without and with updates.</summary>
+    public OnlineOptions? Online { get; init; }
 }
 
 /// <summary>
@@ -76,12 +79,16 @@ public static class PowerDemandExperiment
 
         double[] points = PointScores(model, errorModel, testWindows);
         double[] windowScores = PointErrors.WindowMax(points, T);
-        int flagged = PointErrors.WindowVotes(points, T, threshold, HardCriterion).Count(v => v);
         bool[] labels = testWindows.IsAnomalous!;
+        int flagged = PointErrors.WindowVotes(points, T, threshold, HardCriterion).Count(v => v);
+        bool[] votes = PointErrors.WindowVotes(points, T, threshold, HardCriterion);
         var result = new ModelResult("encdec-ad", model.Kind, "reconstruct week (reversed)",
             RankingMetrics.RocAuc(windowScores, labels), RankingMetrics.AveragePrecision(windowScores, labels),
             testWindows.Count, labels.Count(l => l), threshold, flagged, report.EpochsRun, report.BestEpoch, report.BestLoss,
-            report.Seconds, model.Parameters.Sum(p => p.Length));
+            report.Seconds, model.Parameters.Sum(p => p.Length))
+        {
+            Evaluation = EvaluateRows(testWindows, windowScores, votes, threshold), EvaluationLevel = RowLevel,
+        };
 
         var plotSeries = stream.Values.Select(v => (double)v).ToArray();
         var plotScore = new double[stream.Length];
@@ -94,12 +101,99 @@ public static class PowerDemandExperiment
             ["patience"] = o.Patience.ToString(), ["batch"] = o.BatchSize.ToString(), ["lr"] = o.LearningRate.ToString("G"),
             ["seed"] = o.Seed.ToString(), ["threshold_rule"] = rule.Method, ["decode"] = o.Decode.ToString().ToLowerInvariant(),
             ["stream_scaling"] = o.PerWindowScaling ? "per-window minmax" : "init minmax",
+            ["online"] = o.Online is null ? "off" : Describe(o.Online),
             ["split"] = $"sN {split.SN.Length}, vN1 {split.VN1.Length}, vN2 {split.VN2.Length}, tN {split.TN.Length}, vA {split.VA.Length}, tA {split.TA.Length}",
         };
-        return new ExperimentResult("powerdemand", "001", device.Name, [result],
-            new Dictionary<string, PlotData> { ["encdec-ad"] = new(plotSeries, plotScore, threshold, stream.Labels!) },
-            settings, clock.Elapsed.TotalSeconds);
+        var models = new List<ModelResult> { result };
+        var plots = new Dictionary<string, PlotData> { ["encdec-ad"] = new(plotSeries, plotScore, threshold, stream.Labels!) };
+        IReadOnlyDictionary<string, double>? metrics = null;
+        IReadOnlyList<UpdateRecord> updates = [];
+        if (o.Online is OnlineOptions online)
+        {
+            // the stream again, now with updates: the model, error model and threshold change as it goes
+            double[] onlineScores;
+            bool[] onlineFlagged;
+            Backend? twinDevice = null;   // a background update trains a twin on a backend of its own
+            try
+            {
+                (onlineScores, onlineFlagged, updates) = RunOnline(model, errorModel, threshold,
+                    initWindows.Select([.. split.VN1, .. split.VN2]).Data, train.Inputs, testWindows, online,
+                    () => new EncDecAd(twinDevice = Devices.Create(device.Name, 1), T, 1, o.Hidden, o.Seed, o.Decode));
+            }
+            finally { twinDevice?.Dispose(); }
+            foreach (var u in updates)
+                progress?.WriteLine($"update after stream week {u.BeforeWindow}: {u.HardNormals} hard normal, {u.Normals} normal, " +
+                    $"{u.Anomalies} anomalous weeks; retrained on {u.TrainWindows} for {u.Epochs} epochs (loss {u.LossBefore:G3} -> " +
+                    $"{u.LossAfter:G3}), error model on {u.HeldOutWindows} held-out normal weeks, threshold {u.Threshold:G4}");
+            var withUpdates = result with
+            {
+                Name = "encdec-ad-online", Task = $"same, updated online ({updates.Count}x)",
+                RocAuc = RankingMetrics.RocAuc(onlineScores, labels), PrAuc = RankingMetrics.AveragePrecision(onlineScores, labels),
+                Threshold = updates.Count > 0 ? updates[^1].Threshold : threshold, FlaggedWindows = onlineFlagged.Count(f => f),
+                Evaluation = EvaluateRows(testWindows, onlineScores, onlineFlagged, null),
+            };
+            models.Add(withUpdates);
+            var onlinePlot = new double[stream.Length];
+            Array.Fill(onlinePlot, double.NaN);
+            for (int w = 0; w < testWindows.Count; w++) onlinePlot.AsSpan(testWindows.Starts[w], T).Fill(onlineScores[w]);
+            plots["encdec-ad-online"] = new(plotSeries, onlinePlot, null, stream.Labels!);
+            metrics = new Dictionary<string, double>
+            {
+                ["online_roc_auc"] = withUpdates.RocAuc, ["static_roc_auc"] = result.RocAuc,
+                ["online_pr_auc"] = withUpdates.PrAuc, ["static_pr_auc"] = result.PrAuc,
+                ["online_flagged_windows"] = withUpdates.FlaggedWindows ?? 0, ["static_flagged_windows"] = flagged,
+                ["updates"] = updates.Count,
+            };
+        }
+        return new ExperimentResult("powerdemand", "001", device.Name, models, plots, settings, clock.Elapsed.TotalSeconds)
+        {
+            Metrics = metrics, Updates = updates,
+        };
     }
+
+    private const string RowLevel = "test rows; each row takes its week's score and decision";
+
+    /// <summary>The evaluation suite over the stream's rows, each row carrying its week's score and flag (so point-wise figures count rows).</summary>
+    private static EvaluationSuite EvaluateRows(WindowSet windows, double[] windowScores, bool[] flagged, double? threshold)
+    {
+        int t = windows.Length, n = windows.Count * t;
+        var scores = new double[n];
+        var predicted = new bool[n];
+        var index = new long[n];
+        for (int w = 0; w < windows.Count; w++)
+            for (int i = 0; i < t; i++)
+            {
+                scores[w * t + i] = windowScores[w];
+                predicted[w * t + i] = flagged[w];
+                index[w * t + i] = windows.Starts[w] + i;
+            }
+        return EvaluationSuite.Compute(index, scores, windows.PointLabels!, predicted,
+            threshold is null ? "online (relearned at each update)" : "init", threshold);
+    }
+
+    /// <summary>The test stream in arrival order through <see cref="OnlineDetector"/>, batch by batch, with the weeks' expert labels.</summary>
+    private static (double[] Scores, bool[] Flagged, IReadOnlyList<UpdateRecord> Updates) RunOnline(IWindowModel model,
+        GaussianErrorModel errorModel, double threshold, float[] referenceNormals, float[] initialTraining, WindowSet stream, OnlineOptions online, Func<IWindowModel> makeTwin)
+    {
+        var scores = new double[stream.Count];
+        var flagged = new bool[stream.Count];
+        using var detector = new OnlineDetector(model, errorModel, threshold, referenceNormals, initialTraining, online with { HardCriterion = HardCriterion }, makeTwin);
+        int size = stream.WindowSize;
+        for (int first = 0; first < stream.Count; first += online.BatchWindows)
+        {
+            int n = Math.Min(online.BatchWindows, stream.Count - first);
+            detector.ProcessBatch(stream.Data.AsSpan(first * size, n * size), n, stream.IsAnomalous.AsSpan(first, n),
+                scores.AsSpan(first, n), flagged.AsSpan(first, n));
+        }
+        detector.Drain();
+        return (scores, flagged, detector.Updates);
+    }
+
+    private static string Describe(OnlineOptions o) =>
+        $"batch {o.BatchWindows} weeks, buffer {o.BufferWindows} hard normal weeks{(o.RequireAnomaly ? " and 1 anomaly" : "")}, " +
+        $"retrain on {(o.TrainOn == RetrainSet.HardNormals ? "hard normals" : "all normals")} (<= {o.MaxEpochs} epochs, patience {o.Patience}, " +
+        $"relative min delta {o.MinDelta:G}, lr {o.LearningRate:G}), threshold {(o.RelearnThreshold ? "relearned" : "kept")}, " +
+        $"{o.Mode.ToString().ToLowerInvariant()}";
 
     private static TrainingSet Pairs(WindowSet w) => new(w.Data, w.Data, w.Count, w.Length, w.Features);
 
