@@ -23,7 +23,7 @@ public static class ResultsWriter
                 $"{m.Name.PadRight(nameWidth)} {m.Task.PadRight(taskWidth)} {m.RocAuc,8:F3} {m.PrAuc,8:F3} {m.TestWindows,8} {m.AnomalousWindows,6} {(m.FlaggedWindows?.ToString(CultureInfo.InvariantCulture) ?? "-"),8} {m.EpochsRun,7} {m.TrainSeconds,8:F1}");
         foreach (var m in r.Models)
             if (m.Evaluation is { } e)
-                sb.AppendLine(CultureInfo.InvariantCulture, $"{m.Name}, {m.EvaluationLevel}: {Headline(e.Real)}; random score: {Headline(e.Random)}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{m.Name}: {Headline(e.Real)}; random score: {Headline(e.Random)}");
         return sb.ToString();
     }
 
