@@ -27,13 +27,15 @@ public static partial class BenchCommand
         string device = args.String("device", "auto");
         int threads = args.Int("threads", 0, 0, 256);
         int repeats = args.Int("repeats", 0, 0, 100_000);
+        bool check = args.Flag("check");
         args.EnsureAllUsed();
 
         using var backend = Devices.Create(device, threads);
         var rng = new Random(1);
         float[] Fill(int len) { var v = new float[len]; for (int i = 0; i < len; i++) v[i] = (float)(rng.NextDouble() - 0.5); return v; }
-        using var a = backend.FromArray(Fill(m * k), m, k);
-        using var b = backend.FromArray(Fill(k * n), k, n);
+        float[] aHost = Fill(m * k), bHost = Fill(k * n);
+        using var a = backend.FromArray(aHost, m, k);
+        using var b = backend.FromArray(bHost, k, n);
         using var c = backend.Zeros(m, n);
 
         double flops = 2.0 * m * n * k;
@@ -56,8 +58,44 @@ public static partial class BenchCommand
         Array.Sort(times);
         double ms = times[repeats / 2];
         int usedThreads = backend is CpuBackend cpu ? cpu.Threads : 0;
+        string checkField = "";
+        bool pass = true;
+        if (check)
+        {
+            double err = SampledGemmError(aHost, bHost, c.ToArray(), m, n, k);
+            // gamma_k = k * eps bounds the rounding of a k-term fp32 dot product relative to sum |a||b|; a wrong tile
+            // or index gives errors of order 1.
+            double bound = Math.Max(k, 8) * 1.2e-7;
+            pass = err <= bound;
+            checkField = string.Create(CultureInfo.InvariantCulture, $",\"max_scaled_err\":{err:E3},\"check\":\"{(pass ? "pass" : "FAIL")}\"");
+        }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"op\":\"gemm\",\"m\":{m},\"n\":{n},\"k\":{k},\"device\":\"{backend.Name}\",\"threads\":{usedThreads},\"ms\":{ms:F4},\"gflops\":{flops / ms / 1e6:F2},\"repeats\":{repeats}}}"));
-        return 0;
+            $"{{\"op\":\"gemm\",\"m\":{m},\"n\":{n},\"k\":{k},\"device\":\"{backend.Name}\",\"threads\":{usedThreads},\"ms\":{ms:F4},\"gflops\":{flops / ms / 1e6:F2},\"repeats\":{repeats}{checkField}}}"));
+        return pass ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Largest |c - ref| / sum_p |a_ip b_pj| over up to 4096 entries (every corner and edge of the output among them)
+    /// against a float64 dot product: the whole product in float64 would take longer than the benchmark.
+    /// </summary>
+    private static double SampledGemmError(float[] a, float[] b, float[] c, int m, int n, int k)
+    {
+        var rng = new Random(2);
+        double worst = 0;
+        for (int s = 0; s < 4096; s++)
+        {
+            int i = s < 4 ? (s & 1) * (m - 1) : rng.Next(m), j = s < 4 ? (s >> 1) * (n - 1) : rng.Next(n);
+            if (s % 64 == 5) i = m - 1 - rng.Next(Math.Min(m, 70));
+            if (s % 64 == 6) j = n - 1 - rng.Next(Math.Min(n, 70));
+            double dot = 0, scale = 0;
+            for (int p = 0; p < k; p++)
+            {
+                double t = (double)a[i * k + p] * b[p * n + j];
+                dot += t;
+                scale += Math.Abs(t);
+            }
+            worst = Math.Max(worst, Math.Abs(c[i * n + j] - dot) / Math.Max(scale, 1e-30));
+        }
+        return worst;
     }
 }

@@ -52,4 +52,17 @@ public class CliTests
         Assert.StartsWith("{\"op\":\"gemm\",\"m\":8,\"n\":8,\"k\":8,\"device\":\"cpu\"", output.Trim());
         Assert.Contains("\"gflops\":", output);
     }
+
+    [Fact]
+    public void BenchGemmCheckComparesWithFloat64()
+    {
+        // Odd sizes put the sampled corners and edges in the partial tiles of the packed kernel.
+        var (code, output, _) = Run("bench", "gemm", "--m", "67", "--n", "33", "--k", "129", "--device", "cpu", "--repeats", "3", "--check");
+        Assert.Equal(0, code);
+        Assert.Contains("\"check\":\"pass\"", output);
+        var match = System.Text.RegularExpressions.Regex.Match(output, "\"max_scaled_err\":([0-9.E+-]+)");
+        Assert.True(match.Success, output);
+        double err = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(err, 0, 129 * 1.2e-7);
+    }
 }
