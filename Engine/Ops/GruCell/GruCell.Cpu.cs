@@ -6,10 +6,25 @@ namespace RnnEngine.Engine;
 public sealed partial class CpuBackend
 {
     // One batch row per work item, 16 hidden units per Vector512 step (ops' CpuActivations for sigmoid/tanh) and a
-    // scalar tail; rows are split over threads only when a step is large enough to pay for it.
+    // scalar tail; rows are split over threads only when a step is large enough to pay for it. The rows are structs, not
+    // closures, so the serial path allocates nothing per time step; only the parallel path boxes one into a delegate.
     protected override void GruCellForwardCore(int b, int h, Tensor gx, Tensor gh, Tensor bih, Tensor bhh, Tensor hPrev, Tensor hNext, Tensor gates)
     {
-        void Row(int i)
+        var rows = new GruForwardRows(gx, gh, bih, bhh, hPrev, hNext, gates, h);
+        if (b * h < 16_384) { for (int i = 0; i < b; i++) rows.Row(i); }
+        else ParallelFor(b, rows.Row);
+    }
+
+    protected override void GruCellBackwardCore(int b, int h, Tensor dy, Tensor dh, Tensor hPrev, Tensor gates, Tensor dgx, Tensor dgh)
+    {
+        var rows = new GruBackwardRows(dy, dh, hPrev, gates, dgx, dgh, h);
+        if (b * h < 16_384) { for (int i = 0; i < b; i++) rows.Row(i); }
+        else ParallelFor(b, rows.Row);
+    }
+
+    private readonly struct GruForwardRows(Tensor gx, Tensor gh, Tensor bih, Tensor bhh, Tensor hPrev, Tensor hNext, Tensor gates, int h)
+    {
+        public void Row(int i)
         {
             ReadOnlySpan<float> x = gx.Span.Slice(i * 3 * h, 3 * h), r3 = gh.Span.Slice(i * 3 * h, 3 * h), bi = bih.Span, bh = bhh.Span;
             ReadOnlySpan<float> hp = hPrev.Span.Slice(i * h, h);
@@ -38,14 +53,11 @@ public sealed partial class CpuBackend
                 hn[j] = n + z * (hp[j] - n);
             }
         }
-
-        if (b * h < 16_384) { for (int i = 0; i < b; i++) Row(i); }
-        else ParallelFor(b, Row);
     }
 
-    protected override void GruCellBackwardCore(int b, int h, Tensor dy, Tensor dh, Tensor hPrev, Tensor gates, Tensor dgx, Tensor dgh)
+    private readonly struct GruBackwardRows(Tensor dy, Tensor dh, Tensor hPrev, Tensor gates, Tensor dgx, Tensor dgh, int h)
     {
-        void Row(int i)
+        public void Row(int i)
         {
             ReadOnlySpan<float> y = dy.Span.Slice(i * h, h), hp = hPrev.Span.Slice(i * h, h), g = gates.Span.Slice(i * 4 * h, 4 * h);
             Span<float> d = dh.Span.Slice(i * h, h), dx = dgx.Span.Slice(i * 3 * h, 3 * h), dr = dgh.Span.Slice(i * 3 * h, 3 * h);
@@ -77,9 +89,6 @@ public sealed partial class CpuBackend
                 d[j] = dt * z;
             }
         }
-
-        if (b * h < 16_384) { for (int i = 0; i < b; i++) Row(i); }
-        else ParallelFor(b, Row);
     }
 
     private static Vector512<float> GruV(ReadOnlySpan<float> s, int at) => Vector512.Create(s.Slice(at, 16));
