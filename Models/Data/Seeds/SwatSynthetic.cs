@@ -28,7 +28,7 @@ public sealed record SwatSyntheticOptions
     public int WarmupRows { get; init; } = 2_000;
     /// <summary>Rows simulated and discarded before row 0, so a period starts inside the plant's cycles (as a SWaT
     /// recording does) rather than from the simulator's fixed start levels with every pump on, a state the running plant
-    /// never returns to (a model flags it: measured, the first test window was a false positive on every seed).</summary>
+    /// never returns to (a model flags it: measured with the channel score, the first test window was a false positive on each of seeds 1-5).</summary>
     public int BurnInRows { get; init; } = 1_800;
     /// <summary>Explicit attacks instead of random ones (tests inject exactly one).</summary>
     public IReadOnlyList<SwatAttack>? Schedule { get; init; }
