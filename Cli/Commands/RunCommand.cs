@@ -85,6 +85,12 @@ public static class RunCommand
                     TrainWindows = args.Int("train-windows", defaults.TrainWindows, 1, 10_000_000),
                     ThresholdK = args.Double("threshold-k", defaults.ThresholdK, 0, 1000),
                     Seed = seed,
+                    Score = args.String("score", "channel") switch
+                    {
+                        "channel" => SwatScore.Channel,
+                        "mse" => SwatScore.WindowMse,
+                        string s => throw new UsageException($"--score expects channel or mse, got '{s}'"),
+                    },
                     LinearHead = args.String("output", "linear") switch
                     {
                         "linear" => true,

@@ -66,5 +66,14 @@ public class RepeatLstmAutoencoderTests
         Assert.Equal((400 - 10) / 5 + 1, r.Models[0].TestWindows);
         Assert.True(double.IsFinite(m["threshold"]) && m["threshold"] > 0);
         Assert.Contains("normal validation", r.Settings["threshold"]);
+        // the decision's figures come first (the acceptance check reads the first recall/precision keys), the seed's window MSE after
+        Assert.Equal("event_recall", m.Keys.First(k => k.Contains("recall", StringComparison.Ordinal)));
+        Assert.Equal("event_precision", m.Keys.First(k => k.Contains("precision", StringComparison.Ordinal)));
+        Assert.InRange(m["seed_rule_event_recall"], 0, 1);
+        Assert.True(m["seed_rule_threshold"] > 0);
+        Assert.StartsWith("channel:", r.Settings["score"]);
+        var mse = SwatExperiment.Run(backend, o with { Score = SwatScore.WindowMse }, null).Metrics!;
+        Assert.Equal(mse["seed_rule_event_recall"], mse["event_recall"]);
+        Assert.Equal(m["seed_rule_threshold"], mse["threshold"]);
     }
 }

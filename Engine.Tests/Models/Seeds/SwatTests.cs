@@ -1,5 +1,8 @@
+using RnnEngine.Engine.Rng;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Data.Seeds;
+using RnnEngine.Models.Experiments;
+using RnnEngine.Models.Thresholds;
 using Xunit;
 
 namespace RnnEngine.Engine.Tests.Models.Seeds;
@@ -195,6 +198,110 @@ public sealed class SwatTests : IDisposable
         }
         Assert.Equal(2, states.Count);   // the pump cycles
         Assert.DoesNotContain(true, s.Labels!);
+    }
+
+    [Fact]
+    public void BurnInIsTheSamePlantFurtherOn()
+    {
+        // noise is indexed from the burn-in's first row, so a period after a burn-in of B rows is rows B.. of one without
+        var o = new SwatSyntheticOptions { Rows = 2000, Attacks = 0, Seed = 9, BurnInRows = 1800 };
+        Series burnt = SwatSynthetic.Generate(o).Data.Series;
+        Series cold = SwatSynthetic.Generate(o with { Rows = 3800, BurnInRows = 0 }).Data.Series;
+        for (int t = 0; t < burnt.Length; t += 97) Assert.True(burnt.Row(t).SequenceEqual(cold.Row(t + 1800)), $"row {t}");
+        Assert.False(burnt.Row(0).SequenceEqual(cold.Row(0)));
+    }
+
+    [Theory]
+    [InlineData(1001UL)]
+    [InlineData(1002UL)]
+    [InlineData(1004UL)]
+    [InlineData(1011UL)]
+    public void EveryRandomAttackLeavesATraceInsideItsInterval(ulong seed)
+    {
+        // a fixed forced state can be what the controller does anyway (P602 off between backwashes 30 min apart): then
+        // the labelled rows equal the attack-free plant. Forced attacks toggle the state at their start instead.
+        var o = new SwatSyntheticOptions { Rows = 20000, Attacks = 6, Seed = seed };
+        SwatSyntheticData g = SwatSynthetic.Generate(o);
+        for (int i = 0; i < g.Attacks.Count; i++)
+        {
+            SwatAttack a = g.Attacks[i];
+            Assert.NotEqual(SwatSynthetic.Toggle, a.Value);   // resolved to the state held
+            var others = g.Attacks.Where((_, j) => j != i).ToList();
+            Series without = SwatSynthetic.Generate(o with { Schedule = others }).Data.Series, with = g.Data.Series;
+            int c = SwatColumns.IndexOf(a.Column);
+            Assert.True(with.Row(a.Interval.Start)[c] != without.Row(a.Interval.Start)[c], $"attack {i} ({a.Kind} {a.Column}) changes nothing at its first row");
+        }
+    }
+
+    [Fact]
+    public void ForcingTheBackwashPumpOffBetweenBackwashesWouldLeaveNoTrace()
+    {
+        // why Toggle: the old random choice "P602 forced off" at rows without a backwash is a no-op
+        var iv = new AnomalyInterval(2000, 2400, "attack");   // backwashes are at rows u % 1800 < 60 of the burnt-in clock
+        Series clean = Gen(3000, []).Data.Series;
+        Series off = Gen(3000, [new SwatAttack(iv, SwatAttackKind.ActuatorForced, "P602", 1)]).Data.Series;
+        SwatSyntheticData toggled = Gen(3000, [new SwatAttack(iv, SwatAttackKind.ActuatorForced, "P602", SwatSynthetic.Toggle)]);
+        Assert.Equal(clean.Values, off.Values);
+        Assert.Equal(2f, toggled.Attacks[0].Value);
+        Assert.Equal(2f, toggled.Data.Series.Row(iv.Start)[SwatColumns.IndexOf("P602")]);
+    }
+
+    // ---- seed 000 scores ----
+
+    /// <summary>[N, T, F] inputs and outputs: channels below <paramref name="noisy"/> are white noise the model does not
+    /// reconstruct (output 0), the rest are reconstructed up to a small error.</summary>
+    private static (float[] Input, float[] Output) Reconstructions(int count, int window, int features, int noisy, ulong seed)
+    {
+        var input = new float[count * window * features];
+        var output = new float[input.Length];
+        for (int i = 0; i < input.Length; i++)
+        {
+            double u1 = Math.Max(CounterRng.Uniform(seed, 2 * (ulong)i, 0, 1), 1e-12), u2 = CounterRng.Uniform(seed, 2 * (ulong)i + 1, 0, 1);
+            float z = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+            bool isNoise = i % features < noisy;
+            output[i] = isNoise ? 0 : 0.3f * z;
+            input[i] = output[i] + (isNoise ? z : 0.05f * z);
+        }
+        return (input, output);
+    }
+
+    [Fact]
+    public void ChannelScoreFlagsASingleChannelSpoofThatWindowMseMisses()
+    {
+        const int T = 10, F = 20, Noisy = 10, Spoofed = 15;
+        (float[] vIn, float[] vOut) = Reconstructions(60, T, F, Noisy, 1);
+        (float[] tIn, float[] tOut) = Reconstructions(30, T, F, Noisy, 2);
+        const int SpoofWindow = 17;
+        for (int t = 0; t < T; t++) tIn[(SpoofWindow * T + t) * F + Spoofed] += 0.8f;   // a constant 0.8 sd off on one channel
+
+        double[] vMse = SwatScores.WindowMse(vIn, vOut, 60), tMse = SwatScores.WindowMse(tIn, tOut, 30);
+        double mseThreshold = ThresholdRules.MeanPlusKStd(vMse, 4).Value;
+        Assert.True(tMse[SpoofWindow] <= mseThreshold, $"window MSE {tMse[SpoofWindow]} flags the spoof (threshold {mseThreshold})");
+
+        double[] vChannels = SwatScores.ChannelErrors(vIn, vOut, 60, T, F);
+        double[] scales = SwatScores.ChannelScales(vChannels, 60, F);
+        double[] vScore = SwatScores.MaxRatio(vChannels, scales, 60, new int[60]);
+        var top = new int[30];
+        double[] tScore = SwatScores.MaxRatio(SwatScores.ChannelErrors(tIn, tOut, 30, T, F), scales, 30, top);
+        double threshold = ThresholdRules.MeanPlusKStd(vScore, 4).Value;
+        for (int w = 0; w < 30; w++) Assert.Equal(w == SpoofWindow, tScore[w] > threshold);
+        Assert.Equal(Spoofed, top[SpoofWindow]);
+    }
+
+    [Fact]
+    public void ChannelErrorsAreMeanAbsolutePerWindowAndScalesAreFloored()
+    {
+        // 2 windows, T = 2, F = 2: channel 1 is reconstructed exactly
+        float[] input = [1, 5, -1, 5, 2, 0, 2, 0], output = [0, 5, 0, 5, 0, 0, 1, 0];
+        double[] e = SwatScores.ChannelErrors(input, output, 2, 2, 2);
+        Assert.Equal(new[] { 1.0, 0, 1.5, 0 }, e);
+        double[] scales = SwatScores.ChannelScales(e, 2, 2);
+        Assert.Equal(new[] { 1.25, SwatScores.ScaleFloor }, scales);
+        var top = new int[2];
+        Assert.Equal(new[] { 0.8, 1.2 }, SwatScores.MaxRatio(e, scales, 2, top));
+        Assert.Equal(new[] { 0, 0 }, top);
+        Assert.Equal(new[] { 0.5, 1.25 }, SwatScores.WindowMse(input, output, 2));
+        Assert.Throws<ArgumentException>(() => SwatScores.ChannelErrors(input, output, 3, 2, 2));
     }
 
     [Fact]

@@ -6,7 +6,8 @@ public enum SwatAttackKind
 {
     /// <summary>A level sensor reports a constant outside its operating band (the controller still sees the truth).</summary>
     SensorSpoof,
-    /// <summary>A valve or pump is held in one state; flows and tank levels follow it physically.</summary>
+    /// <summary>A valve or pump is held in one state; flows and tank levels follow it physically. Value
+    /// <see cref="SwatSynthetic.Toggle"/> holds the opposite of the controller's state at the attack's first row.</summary>
     ActuatorForced,
     /// <summary>An analyser's reading drifts linearly away from the truth, by <see cref="SwatAttack.Value"/> per row.</summary>
     Drift,
@@ -25,6 +26,10 @@ public sealed record SwatSyntheticOptions
     public int MaxAttackRows { get; init; } = 600;
     /// <summary>Attack-free rows at the start (the plant settles into its cycles).</summary>
     public int WarmupRows { get; init; } = 2_000;
+    /// <summary>Rows simulated and discarded before row 0, so a period starts inside the plant's cycles (as a SWaT
+    /// recording does) rather than from the simulator's fixed start levels with every pump on, a state the running plant
+    /// never returns to (a model flags it: measured with the channel score, the first test window was a false positive on each of seeds 1-5).</summary>
+    public int BurnInRows { get; init; } = 1_800;
     /// <summary>Explicit attacks instead of random ones (tests inject exactly one).</summary>
     public IReadOnlyList<SwatAttack>? Schedule { get; init; }
     public ulong Seed { get; init; }
@@ -60,9 +65,15 @@ public static class SwatSynthetic
 
     private static readonly string[] ForcedActuators = ["MV101", "P101", "P301", "P602"];
 
+    /// <summary>Forced-actuator value meaning "the opposite of the controller's state at the first attacked row". Random
+    /// attacks use it: a fixed state can equal what the controller does anyway for the whole interval (P602 forced off
+    /// between two 60 s backwashes 30 min apart), an attack that leaves no trace in the data.</summary>
+    public const float Toggle = 0;
+
     public static SwatSyntheticData Generate(SwatSyntheticOptions o)
     {
         if (o.Rows <= 0) throw new ArgumentOutOfRangeException(nameof(o), "Rows must be positive");
+        if (o.BurnInRows < 0) throw new ArgumentOutOfRangeException(nameof(o), "BurnInRows must not be negative");
         IReadOnlyList<SwatAttack> attacks = o.Schedule ?? Place(o);
         foreach (SwatAttack a in attacks)
         {
@@ -70,7 +81,9 @@ public static class SwatSynthetic
                 throw new ArgumentOutOfRangeException(nameof(o), $"attack rows [{a.Interval.Start}, {a.Interval.End}) outside 0..{o.Rows}");
             _ = SwatColumns.IndexOf(a.Column);
         }
-        return new SwatSyntheticData(Simulate(o, attacks), attacks);
+        var resolved = attacks.ToArray();
+        SwatData data = Simulate(o, resolved);
+        return new SwatSyntheticData(data, resolved);
     }
 
     private static List<SwatAttack> Place(SwatSyntheticOptions o)
@@ -91,11 +104,11 @@ public static class SwatSynthetic
             int start = o.WarmupRows + i * slot + (int)(U() * (slot - 2 * o.MaxAttackRows + 1));
             var iv = new AnomalyInterval(start, start + length, "attack");
             var kind = (SwatAttackKind)((i + (int)(U() * 3)) % 3);
-            bool up = U() < 0.5;
+            bool up = U() < 0.5;   // drawn for every kind (forced ones toggle) so each seed keeps its attacks' places
             attacks.Add(kind switch
             {
                 SwatAttackKind.SensorSpoof => Spoof(iv, LevelBands.Keys.ElementAt((int)(U() * LevelBands.Count)), up),
-                SwatAttackKind.ActuatorForced => new SwatAttack(iv, kind, ForcedActuators[(int)(U() * ForcedActuators.Length)], up ? 2 : 1),
+                SwatAttackKind.ActuatorForced => new SwatAttack(iv, kind, ForcedActuators[(int)(U() * ForcedActuators.Length)], Toggle),
                 _ => DriftOf(iv, Analysers[(int)(U() * Analysers.Length)].Name, up),
             });
         }
@@ -117,7 +130,8 @@ public static class SwatSynthetic
         return new SwatAttack(iv, SwatAttackKind.Drift, analyser, (float)((up ? 8 : -8) * sd / iv.Length));
     }
 
-    private static SwatData Simulate(SwatSyntheticOptions o, IReadOnlyList<SwatAttack> attacks)
+    /// <summary>Simulates the plant; resolves <see cref="Toggle"/> values of <paramref name="attacks"/> in place to the state held.</summary>
+    private static SwatData Simulate(SwatSyntheticOptions o, SwatAttack[] attacks)
     {
         const int F = 51;
         ulong noiseSeed = CounterRng.Hash(o.Seed, 0x9EA7);
@@ -130,6 +144,7 @@ public static class SwatSynthetic
         int Col(string name) => SwatColumns.IndexOf(name);
 
         var values = new float[o.Rows * F];
+        var burnRow = new float[F];
         var labels = new bool[o.Rows];
         var times = new DateTime[o.Rows];
         double l1 = 650, l3 = 900, l4 = 900;
@@ -139,43 +154,56 @@ public static class SwatSynthetic
         const double Phi = 0.995;   // analysers change over minutes, not seconds
         var forced = new int[F];
 
-        for (int t = 0; t < o.Rows; t++)
+        // Rows t < 0 are the burn-in: simulated into a scratch row; noise is indexed by t + BurnInRows (all non-negative).
+        for (int t = -o.BurnInRows; t < o.Rows; t++)
         {
-            Array.Clear(forced);
-            foreach (SwatAttack a in attacks)
-                if (a.Kind == SwatAttackKind.ActuatorForced && a.Interval.Contains(t)) forced[Col(a.Column)] = (int)a.Value;
-
+            int u = t + o.BurnInRows;
             // Hysteresis controllers act on the true levels.
             if (l1 < 500) mv101 = true; else if (l1 > 800) mv101 = false;
             if (l3 < 800 && l1 > 250) p101 = true; else if (l3 > 1000 || l1 < 250) p101 = false;
             if (l4 < 800) p301 = true; else if (l4 > 1000) p301 = false;
             if (l4 < 250) p402 = false; else if (l4 > 400) p402 = true;
-            bool p602 = t % 1800 < 60;   // periodic backwash
+            bool p602 = u % 1800 < 60;   // periodic backwash
+
+            Array.Clear(forced);
+            for (int i = 0; i < attacks.Length; i++)
+            {
+                SwatAttack a = attacks[i];
+                if (a.Kind != SwatAttackKind.ActuatorForced || !a.Interval.Contains(t)) continue;
+                if (a.Value == Toggle)
+                {
+                    bool state = a.Column switch { "MV101" => mv101, "P101" => p101, "P301" => p301, "P602" => p602, _ => throw new ArgumentException($"{a.Column} cannot be forced") };
+                    attacks[i] = a = a with { Value = state ? 1 : 2 };
+                }
+                forced[Col(a.Column)] = (int)a.Value;
+            }
             bool sMv101 = Force(forced, Col("MV101"), mv101), sP101 = Force(forced, Col("P101"), p101);
             bool sP301 = Force(forced, Col("P301"), p301), sP602 = Force(forced, Col("P602"), p602);
 
             double in1 = sMv101 ? 2.6 : 0, q2 = sP101 ? 2.45 : 0, q3 = sP301 ? 2.2 : 0, q4 = p402 ? 1.7 : 0;
-            Span<float> row = values.AsSpan(t * F, F);
-            void Set(string name, double v) => values[t * F + Col(name)] = (float)v;
-            double Flow(double q, int ch) => q > 0 ? q + 0.02 * N(t, ch) : 0;
+            float[] buffer = t >= 0 ? values : burnRow;
+            int offset = t >= 0 ? t * F : 0;
+            Span<float> row = buffer.AsSpan(offset, F);
+            void Set(string name, double v) => buffer[offset + Col(name)] = (float)v;
+            double Flow(double q, int ch) => q > 0 ? q + 0.02 * N(u, ch) : 0;
 
-            Set("FIT101", Flow(in1, 0)); Set("LIT101", l1 + 0.5 * N(t, 1)); Set("MV101", sMv101 ? 2 : 1); Set("P101", sP101 ? 2 : 1); Set("P102", 1);
+            Set("FIT101", Flow(in1, 0)); Set("LIT101", l1 + 0.5 * N(u, 1)); Set("MV101", sMv101 ? 2 : 1); Set("P101", sP101 ? 2 : 1); Set("P102", 1);
             Set("FIT201", Flow(q2, 8)); Set("MV201", sP101 ? 2 : 1);
             foreach (string p in (string[])["P201", "P202", "P204", "P206"]) Set(p, 1);
             Set("P203", sP101 ? 2 : 1); Set("P205", sP101 ? 2 : 1);
-            Set("DPIT301", sP301 ? 2.5 + 0.02 * N(t, 16) : 0.3 + 0.01 * N(t, 16)); Set("FIT301", Flow(q3, 17)); Set("LIT301", l3 + 0.5 * N(t, 18));
+            Set("DPIT301", sP301 ? 2.5 + 0.02 * N(u, 16) : 0.3 + 0.01 * N(u, 16)); Set("FIT301", Flow(q3, 17)); Set("LIT301", l3 + 0.5 * N(u, 18));
             Set("MV301", 1); Set("MV302", sP301 ? 2 : 1); Set("MV303", 1); Set("MV304", 1); Set("P301", sP301 ? 2 : 1); Set("P302", 1);
-            Set("FIT401", Flow(q4, 27)); Set("LIT401", l4 + 0.5 * N(t, 28));
+            Set("FIT401", Flow(q4, 27)); Set("LIT401", l4 + 0.5 * N(u, 28));
             Set("P401", 1); Set("P402", p402 ? 2 : 1); Set("P403", 1); Set("P404", 1); Set("UV401", p402 ? 2 : 1);
             Set("FIT501", Flow(q4, 38)); Set("FIT502", Flow(q4 * 0.74, 39)); Set("FIT503", Flow(q4 * 0.42, 40)); Set("FIT504", Flow(q4 * 0.18, 41));
             Set("P501", p402 ? 2 : 1); Set("P502", 1);
-            Set("PIT501", p402 ? 250 + N(t, 44) : 10 + 0.1 * N(t, 44)); Set("PIT502", p402 ? 1.3 + 0.01 * N(t, 45) : 0.2);
-            Set("PIT503", p402 ? 190 + N(t, 46) : 8 + 0.1 * N(t, 46));
+            Set("PIT501", p402 ? 250 + N(u, 44) : 10 + 0.1 * N(u, 44)); Set("PIT502", p402 ? 1.3 + 0.01 * N(u, 45) : 0.2);
+            Set("PIT503", p402 ? 190 + N(u, 46) : 8 + 0.1 * N(u, 46));
             Set("FIT601", Flow(sP602 ? 1.9 : 0, 47)); Set("P601", 1); Set("P602", sP602 ? 2 : 1); Set("P603", 1);
             for (int i = 0; i < Analysers.Length; i++)
             {
                 (string name, double mean, double sd) = Analysers[i];
-                ar[i] = mean + Phi * (ar[i] - mean) + sd * Math.Sqrt(1 - Phi * Phi) * N(t, 51 + i % 13);
+                ar[i] = mean + Phi * (ar[i] - mean) + sd * Math.Sqrt(1 - Phi * Phi) * N(u, 51 + i % 13);
                 Set(name, ar[i]);
             }
 
@@ -192,7 +220,7 @@ public static class SwatSynthetic
             l1 = Math.Clamp(l1 + in1 - q2, 0, 1200);
             l3 = Math.Clamp(l3 + q2 - q3, 0, 1200);
             l4 = Math.Clamp(l4 + q3 - q4, 0, 1200);
-            times[t] = o.Start.AddSeconds(t);
+            if (t >= 0) times[t] = o.Start.AddSeconds(t);
         }
         var series = new Series(values, F, labels, "synthetic-swat", SwatColumns.Names);
         return new SwatData(series, times);
