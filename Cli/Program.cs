@@ -18,7 +18,8 @@ namespace RnnEngine.Cli
                                                         time one GEMM shape, print a JSON line
               run powerdemand|sine [--device D] [--out DIR] [--data DIR] [--seed N] [--epochs N] [--hidden N]
                                                         a seed's experiment end to end: table, results.json, PNG plots
-              train --data FILE.csv [--columns a,b] [--labels FILE] --model encdec-ad|lstm-ae|gru-ae|fc-ae
+              train --data FILE.csv [--columns a,b] [--labels FILE]
+                    --model encdec-ad|lstm-ae|gru-ae|fc-ae|repeat-lstm-ae|next-step-lstm|next-step-gru
                     [--window N] [--hidden N] [--epochs N] [--device D] --out MODEL
                                                         fit a detector (network, error model, threshold) on a CSV
               score --model MODEL --data FILE.csv --out SCORES.csv [--device D]

@@ -199,19 +199,7 @@ public static class TraceExperiment
     }
 
     /// <summary>Inputs events k..k+T-1, targets k+1..k+T (batch-major [N, T, F]).</summary>
-    internal static TrainingSet ShiftedPairs(float[] values, int f, int T)
-    {
-        int events = values.Length / f, n = events - T;
-        if (n <= 0) throw new ArgumentException($"a trace of {events} events has no window of {T} + 1 events");
-        var inputs = new float[n * T * f];
-        var targets = new float[n * T * f];
-        for (int k = 0; k < n; k++)
-        {
-            values.AsSpan(k * f, T * f).CopyTo(inputs.AsSpan(k * T * f));
-            values.AsSpan((k + 1) * f, T * f).CopyTo(targets.AsSpan(k * T * f));
-        }
-        return new TrainingSet(inputs, targets, n, T, f);
-    }
+    internal static TrainingSet ShiftedPairs(float[] values, int f, int T) => TrainingSet.NextRow(values, f, T);
 
     /// <summary>Per event: the error of each logical feature [N, 2] (variable id, dt) and their mean; NaN for the first T events.</summary>
     public sealed record EventErrors(double[] Mae, double[] PerFeature);
