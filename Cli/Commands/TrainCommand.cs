@@ -16,8 +16,9 @@ public static class TrainCommand
         string data = args.String("data") ?? throw new UsageException("train needs --data FILE.csv");
         string outPath = args.String("out") ?? throw new UsageException("train needs --out MODEL");
         string model = args.String("model", "lstm-ae");
+        if (InputFormat.Parse(args, model) == InputFormat.Kev) return TokenCommands.Train(args, data, outPath, stdout, stderr);
         if (!DetectorConfig.ModelNames.Contains(model))
-            throw new UsageException($"--model expects {string.Join(", ", DetectorConfig.ModelNames)}, got '{model}'");
+            throw new UsageException($"--model expects {string.Join(", ", DetectorConfig.ModelNames)} or {TokenDetectorConfig.ModelName}, got '{model}'");
         string? columns = args.String("columns");
         string? labels = args.String("labels");
         bool noHeader = args.Flag("no-header");
