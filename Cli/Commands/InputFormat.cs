@@ -3,19 +3,20 @@ using RnnEngine.Models.Detection;
 namespace RnnEngine.Cli.Commands;
 
 /// <summary>
-/// `train --format csv|kev`: how the --data file is read. The token model only reads kernel-event traces and the
-/// numeric models only read numeric rows, so the default follows the model (`kev` for gru-attention-seq2seq, else
+/// `train --format csv|swat|kev`: how the --data file is read. `csv` is any numeric CSV, `swat` the SWaT A1/A2 CSV
+/// export (labels from its Normal/Attack column), `kev` a QNX kernel-event trace. The token model only reads `kev`
+/// and the numeric models only numeric rows, so the default follows the model (`kev` for gru-attention-seq2seq, else
 /// `csv`) and a contradicting --format is a usage error. `score` reads the format the model was trained on.
 /// </summary>
 public static class InputFormat
 {
-    public const string Csv = "csv", Kev = "kev";
+    public const string Csv = "csv", Swat = "swat", Kev = "kev";
 
     public static string Parse(CommandArgs args, string model)
     {
         bool tokens = model == TokenDetectorConfig.ModelName;
         string format = args.String("format", tokens ? Kev : Csv);
-        if (format is not (Csv or Kev)) throw new UsageException($"--format expects {Csv} or {Kev}, got '{format}'");
+        if (format is not (Csv or Swat or Kev)) throw new UsageException($"--format expects {Csv}, {Swat} or {Kev}, got '{format}'");
         if (tokens != (format == Kev))
             throw new UsageException(tokens
                 ? $"--model {model} reads kernel-event traces (--format {Kev}), not --format {format}"

@@ -15,6 +15,10 @@ public sealed record DetectorConfig
     public DecodeMode Decode { get; init; } = DecodeMode.Teacher;
     public ulong Seed { get; init; } = 1;
     public IReadOnlyList<string> Columns { get; init; } = [];
+    /// <summary>How the data file is read: "csv" (any numeric CSV) or "swat" (the SWaT export); score reads the same.</summary>
+    public string Format { get; init; } = "csv";
+    /// <summary>SWaT only: mean-resampling bin in seconds (0 = the 1 Hz rows).</summary>
+    public int ResampleSeconds { get; init; }
 
     public static readonly string[] ModelNames = ["encdec-ad", "lstm-ae", "gru-ae", "fc-ae", "repeat-lstm-ae", "next-step-lstm", "next-step-gru"];
 

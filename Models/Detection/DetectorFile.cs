@@ -63,19 +63,25 @@ public static class DetectorFile
     }
 
     internal static string ToJson(DetectorConfig c) => JsonSerializer.Serialize(new ConfigDto(
-        c.Model, c.Window, c.Features, c.Hidden, [.. c.FcSizes], c.Decode == DecodeMode.Free ? "free" : "teacher", c.Seed, [.. c.Columns]), Json);
+        c.Model, c.Window, c.Features, c.Hidden, [.. c.FcSizes], c.Decode == DecodeMode.Free ? "free" : "teacher", c.Seed, [.. c.Columns],
+        c.Format, c.ResampleSeconds), Json);
 
     internal static DetectorConfig FromJson(string json)
     {
         var d = JsonSerializer.Deserialize<ConfigDto>(json, Json) ?? throw new JsonException("config is null");
         if (!DetectorConfig.ModelNames.Contains(d.Model)) throw new JsonException($"unknown model '{d.Model}'");
         if (d.Window < 1 || d.Features < 1 || d.Hidden < 1) throw new JsonException($"bad sizes window {d.Window}, features {d.Features}, hidden {d.Hidden}");
+        // checkpoints written before the format was stored are csv detectors
+        string format = d.Format ?? "csv";
+        if (format is not ("csv" or "swat") || d.ResampleSeconds < 0) throw new JsonException($"bad input format '{format}', resample {d.ResampleSeconds}");
         return new DetectorConfig
         {
             Model = d.Model, Window = d.Window, Features = d.Features, Hidden = d.Hidden, FcSizes = d.FcSizes ?? [],
             Decode = d.Decode == "free" ? DecodeMode.Free : DecodeMode.Teacher, Seed = d.Seed, Columns = d.Columns ?? [],
+            Format = format, ResampleSeconds = d.ResampleSeconds ?? 0,
         };
     }
 
-    private sealed record ConfigDto(string Model, int Window, int Features, int Hidden, int[]? FcSizes, string Decode, ulong Seed, string[]? Columns);
+    private sealed record ConfigDto(string Model, int Window, int Features, int Hidden, int[]? FcSizes, string Decode, ulong Seed, string[]? Columns,
+        string? Format, int? ResampleSeconds);
 }
