@@ -43,13 +43,15 @@ public static class TrainCommand
         MissingPolicy missing = MissingOption.Parse(args);
         int resample = args.Int("resample", 0, 0, 86_400);
         args.EnsureAllUsed();
-        NumericInput.CheckOptions(format, noHeader, labels, missing, resample);
+        NumericInput.CheckOptions(format, noHeader, labels, missing, resample, columns);
 
+        bool traceLabels = format == InputFormat.Trace;
         CsvReadResult read = NumericInput.Read(format, data,
-            columns?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), noHeader, missing, resample);
+            columns?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), noHeader, missing, resample,
+            traceLabels ? labels : null);
         Series series = read.Series;
         if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());
-        if (labels is not null)
+        if (labels is not null && !traceLabels)
         {
             // one label per input data row: those of dropped rows go with them
             bool[] all = LabelFile.Read(labels, series.Length + read.Missing.DroppedRows.Count);

@@ -15,7 +15,8 @@ public sealed record DetectorConfig
     public DecodeMode Decode { get; init; } = DecodeMode.Teacher;
     public ulong Seed { get; init; } = 1;
     public IReadOnlyList<string> Columns { get; init; } = [];
-    /// <summary>How the data file is read: "csv" (any numeric CSV) or "swat" (the SWaT export); score reads the same.</summary>
+    /// <summary>How the data file is read: "csv" (any numeric CSV), "swat" (the SWaT export) or "trace" (a seed 002
+    /// program trace, features one-hot id and ln(1 + dt)); score reads the same.</summary>
     public string Format { get; init; } = "csv";
     /// <summary>SWaT only: mean-resampling bin in seconds (0 = the 1 Hz rows).</summary>
     public int ResampleSeconds { get; init; }

@@ -73,7 +73,7 @@ public static class DetectorFile
         if (d.Window < 1 || d.Features < 1 || d.Hidden < 1) throw new JsonException($"bad sizes window {d.Window}, features {d.Features}, hidden {d.Hidden}");
         // checkpoints written before the format was stored are csv detectors
         string format = d.Format ?? "csv";
-        if (format is not ("csv" or "swat") || d.ResampleSeconds < 0) throw new JsonException($"bad input format '{format}', resample {d.ResampleSeconds}");
+        if (format is not ("csv" or "swat" or "trace") || d.ResampleSeconds < 0) throw new JsonException($"bad input format '{format}', resample {d.ResampleSeconds}");
         return new DetectorConfig
         {
             Model = d.Model, Window = d.Window, Features = d.Features, Hidden = d.Hidden, FcSizes = d.FcSizes ?? [],
