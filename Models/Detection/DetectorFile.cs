@@ -20,7 +20,7 @@ public static class DetectorFile
     {
         var m = d.Model;
         // the model's role-prefixed names: an encoder and a decoder LSTM name their weights alike
-        var arrays = m.Parameters.Select((p, i) => new NamedArray(m.ParameterNames[i], p.Value.Shape.ToArray(), p.Value.ToArray())).ToArray();
+        var arrays = ModelCheckpoint.FromParameters(m.Parameters, m.ParameterNames);
         var checkpoint = new ModelCheckpoint(arrays, ToJson(d.Config), d.Scaler, d.ErrorModel, d.ThresholdRule);
         checkpoint.Save(path);
     }
@@ -37,17 +37,7 @@ public static class DetectorFile
             IWindowModel model = config.Build(device);
             try
             {
-                var byName = c.Parameters.ToDictionary(a => a.Name, StringComparer.Ordinal);
-                for (int i = 0; i < model.Parameters.Count; i++)
-                {
-                    var p = model.Parameters[i];
-                    string name = model.ParameterNames[i];
-                    if (!byName.TryGetValue(name, out NamedArray? a))
-                        throw new DataFormatException(path, null, null, $"no tensor '{name}' for the {config.Model} parameter of that name");
-                    if (!a.Shape.AsSpan().SequenceEqual(p.Value.Shape))
-                        throw new DataFormatException(path, null, null, $"tensor '{name}' has shape [{string.Join(", ", a.Shape)}], the model needs {p.Value.ShapeString}");
-                    p.Value.CopyFrom(a.Data);
-                }
+                ModelCheckpoint.LoadInto(c.Parameters, model.Parameters, model.ParameterNames, path);
                 return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold);
             }
             catch

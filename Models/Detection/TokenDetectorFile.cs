@@ -25,7 +25,7 @@ public static class TokenDetectorFile
         var c = d.Config;
         string config = JsonSerializer.Serialize(new ConfigDto(TokenDetectorConfig.ModelName, c.Window, c.SegmentWindows, c.Embedding,
             c.Hidden, c.State == DecoderState.Reset ? "reset" : "carry", c.Seed, c.Vocabulary.ToJson()), Json);
-        new ModelCheckpoint(Arrays(d.Model), config, Threshold: d.ThresholdRule).Save(path);
+        new ModelCheckpoint(ModelCheckpoint.FromParameters(d.Model.Parameters, Names(d.Model)), config, Threshold: d.ThresholdRule).Save(path);
     }
 
     public static TokenDetector Load(Backend device, string path)
@@ -38,16 +38,13 @@ public static class TokenDetectorFile
         GruAttentionSeq2Seq model = TokenDetector.Build(device, config);
         try
         {
-            var byName = c.Parameters.ToDictionary(a => a.Name, StringComparer.Ordinal);
-            foreach (NamedArray want in Arrays(model))
-            {
-                if (!byName.TryGetValue(want.Name, out NamedArray? a))
-                    throw new DataFormatException(path, null, null, $"no tensor '{want.Name}' for the {TokenDetectorConfig.ModelName} parameter of that name");
-                if (!a.Shape.AsSpan().SequenceEqual(want.Shape))
-                    throw new DataFormatException(path, null, null, $"tensor '{want.Name}' has shape [{string.Join(", ", a.Shape)}], the model needs [{string.Join(", ", want.Shape)}]");
-            }
-            for (int i = 0; i < model.Parameters.Count; i++) model.Parameters[i].Value.CopyFrom(byName[Name(i, model)].Data);
+            ModelCheckpoint.LoadInto(c.Parameters, model.Parameters, Names(model), path);
             return new TokenDetector(config, model, c.Threshold);
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            model.Dispose();
+            throw new DataFormatException(path, null, null, "not a usable token detector checkpoint: " + e.Message, e);
         }
         catch
         {
@@ -76,10 +73,7 @@ public static class TokenDetectorFile
     }
 
     /// <summary>The two embeddings share their layer's parameter name, so each name is prefixed by its position.</summary>
-    private static string Name(int i, GruAttentionSeq2Seq m) => $"{i:D2}.{m.Parameters[i].Name}";
-
-    private static NamedArray[] Arrays(GruAttentionSeq2Seq m) =>
-        [.. m.Parameters.Select((p, i) => new NamedArray(Name(i, m), p.Value.Shape.ToArray(), p.Value.ToArray()))];
+    private static string[] Names(GruAttentionSeq2Seq m) => [.. m.Parameters.Select((p, i) => $"{i:D2}.{p.Name}")];
 
     private static TokenDetectorConfig FromJson(string json, string path)
     {
@@ -89,6 +83,7 @@ public static class TokenDetectorFile
             throw new JsonException($"bad sizes window {d.Window}, segment {d.SegmentWindows}, embedding {d.Embedding}, hidden {d.Hidden}");
         if (d.DecoderState is not ("carry" or "reset")) throw new JsonException($"decoder_state '{d.DecoderState}', expected carry or reset");
         var vocabulary = KernelEventVocabulary.Parse(d.Vocabulary ?? throw new JsonException("no vocabulary"), path + " (vocabulary)");
+        if (vocabulary.StartId < 0) throw new JsonException($"the vocabulary has no '{KernelEventVocabulary.StartToken}' token");
         return new TokenDetectorConfig
         {
             Window = d.Window, SegmentWindows = d.SegmentWindows, Embedding = d.Embedding, Hidden = d.Hidden,
