@@ -6,9 +6,10 @@ using RnnEngine.Models.Training;
 namespace RnnEngine.Cli.Commands;
 
 /// <summary>
-/// `rnnengine train --data FILE.csv --model M --out MODEL`: fits a detector on a numeric CSV or a SWaT export (its
-/// columns, or those of --columns) and writes the checkpoint (network, scaler, error model, threshold); the token model
-/// on a kernel-event trace goes to <see cref="TokenCommands"/>.
+/// `rnnengine train --data FILE --model M --out MODEL`: fits a detector on the rows of a numeric CSV, a SWaT export or
+/// a program trace (<see cref="NumericInput"/>; for the first two its columns, or those of --columns) and writes the
+/// checkpoint (network, scaler, error model, threshold, input format); the token model on a kernel-event trace goes to
+/// <see cref="TokenCommands"/>.
 /// </summary>
 public static class TrainCommand
 {

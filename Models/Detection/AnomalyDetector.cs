@@ -41,7 +41,7 @@ public sealed class AnomalyDetector : IDisposable
     public static AnomalyDetector Train(Backend device, Series series, DetectorConfig config, TrainOptions options, TextWriter? progress,
         TrainingState? resume = null, Action<TrainingState>? epochDone = null)
     {
-        int T = config.Span;
+        int T = config.Span;   // rows per window cut here: the model's window, plus the predicted row for a next-row model
         int n = series.Length;
         int fitEnd = (int)(n * FitShare), validEnd = (int)(n * (FitShare + ValidationShare));
         if (n - validEnd < T || fitEnd < T)
