@@ -109,9 +109,16 @@ public sealed class TokenModelCliTests : IDisposable
     {
         Trace("train.kev.csv", 300, 0, 31);
         string model = files.PathOf("seq.model");
+        string vocabulary = Path.Combine(DataReadingTests.RepoRoot(), "data", "kernel_events_seed004", "event_vocabulary.json");
         Assert.Equal(0, Cli("train", "--data", files.PathOf("train.kev.csv"), "--model", "gru-attention-seq2seq", "--segment", "20",
             "--embedding", "8", "--hidden", "8", "--epochs", "1", "--windows-per-epoch", "256", "--batch", "32", "--device", "cpu",
-            "--out", model, "--quiet").Code);
+            "--vocabulary", vocabulary, "--out", model, "--quiet").Code);
+        string noStart = files.Write("nostart.json", "{\"oov_token\": \"400\", \"tokens\": [{\"token\": \"400\", \"index\": 1}]}");
+        var badVocabulary = Cli("train", "--data", files.PathOf("train.kev.csv"), "--model", "gru-attention-seq2seq", "--vocabulary", noStart,
+            "--device", "cpu", "--out", files.PathOf("never.model"));
+        Assert.Equal(2, badVocabulary.Code);
+        Assert.Contains("nostart.json", badVocabulary.Err);
+        Assert.Contains("<start>", badVocabulary.Err);
         string[] rows = File.ReadAllLines(files.PathOf("train.kev.csv"));
         rows[10] = "\"9\",\"18\",\"0\",\"NEWCLASS\",\"NEW_EVENT\",\"0\"";
         string odd = files.Write("odd.kev.csv", string.Join('\n', rows) + "\n");
