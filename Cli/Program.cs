@@ -18,11 +18,15 @@ namespace RnnEngine.Cli
                                                         time one GEMM shape, print a JSON line
               run powerdemand|sine [--device D] [--out DIR] [--data DIR] [--seed N] [--epochs N] [--hidden N]
                                                         a seed's experiment end to end: table, results.json, PNG plots
-              train --data FILE.csv [--columns a,b] [--labels FILE] --model encdec-ad|lstm-ae|gru-ae|fc-ae
+              train --data FILE [--format csv|swat|trace] [--columns a,b] [--labels FILE] [--resample S]
+                    --model encdec-ad|lstm-ae|gru-ae|fc-ae|repeat-lstm-ae|next-step-lstm|next-step-gru
                     [--window N] [--hidden N] [--epochs N] [--device D] --out MODEL
-                                                        fit a detector (network, error model, threshold) on a CSV
-              score --model MODEL --data FILE.csv --out SCORES.csv [--device D]
-                                                        one row per input row: index,score,is_anomaly
+                                                        fit a detector (network, error model, threshold) on numeric rows
+              train --data TRACE.kev.csv --model gru-attention-seq2seq [--vocabulary FILE.json] [--label-column NAME]
+                    [--window 5] [--segment 200] [--embedding N] [--hidden N] [--epochs N] [--windows-per-epoch N] --out MODEL
+                                                        seed 004's token model on a kernel-event trace
+              score --model MODEL --data FILE --out SCORES.csv [--device D]
+                                                        one row per input row or event: index,score,is_anomaly
               stream --model MODEL [--input FILE|-] [--follow] [--device D]
                                                         score rows as they arrive (stdin or a growing file), one line each
               train ... --resume                        go on from MODEL.state (saved after every epoch; Adam state included);

@@ -7,8 +7,9 @@ using RnnEngine.Models.Detection;
 namespace RnnEngine.Cli.Commands;
 
 /// <summary>
-/// `rnnengine score --model MODEL --data FILE.csv --out SCORES.csv`: one row per input row, `index,score,is_anomaly`;
-/// the first T-1 rows (no full window yet) have empty score and flag. Written to a temporary file, then renamed.
+/// `rnnengine score --model MODEL --data FILE.csv --out SCORES.csv`: one row per input row (per resampling bin for a
+/// resampled SWaT model), `index,score,is_anomaly`, read in the format the model was trained on; rows without a full
+/// window yet have empty score and flag. Written to a temporary file, then renamed. Token models go to <see cref="TokenCommands"/>.
 /// </summary>
 public static class ScoreCommand
 {
@@ -17,6 +18,7 @@ public static class ScoreCommand
         string modelPath = args.String("model") ?? throw new UsageException("score needs --model MODEL");
         string data = args.String("data") ?? throw new UsageException("score needs --data FILE.csv");
         string outPath = args.String("out") ?? throw new UsageException("score needs --out SCORES.csv");
+        if (TokenDetectorFile.IsTokenModel(modelPath)) return TokenCommands.Score(args, modelPath, data, outPath, stdout, stderr);
         string device = args.String("device", "auto");
         int threads = args.Int("threads", 0, 0, 256);
         bool noHeader = args.Flag("no-header");
@@ -26,12 +28,9 @@ public static class ScoreCommand
         using var backend = Devices.Create(device, threads);
         using var detector = DetectorFile.Load(backend, modelPath);
         var columns = detector.Config.Columns;
-        CsvReadResult read = CsvSeriesReader.ReadWithReport(data, new CsvReadOptions
-        {
-            HasHeader = !noHeader,
-            Columns = !noHeader && columns.Count > 0 ? columns : null,
-            Missing = missing,
-        });
+        NumericInput.CheckOptions(detector.Config.Format, noHeader, null, missing, 0);
+        CsvReadResult read = NumericInput.Read(detector.Config.Format, data, !noHeader && columns.Count > 0 ? columns : null, noHeader, missing,
+            detector.Config.ResampleSeconds);
         Series series = read.Series;
         double[] scores = WithDroppedRows(detector.ScoreRows(series), read.Missing.DroppedRows);
         if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());

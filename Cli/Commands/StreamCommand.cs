@@ -36,8 +36,12 @@ public static class StreamCommand
         using var sigint = follow && handleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); }) : null;
         using var sigterm = follow && handleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); }) : null;
         cancel = stop.Token;
+        if (TokenDetectorFile.IsTokenModel(modelPath))
+            throw new UsageException($"stream scores numeric rows; {modelPath} is a {TokenDetectorConfig.ModelName} model, which scores segments of a whole trace: use score");
         using var backend = Devices.Create(device, threads);
         using var detector = DetectorFile.Load(backend, modelPath);
+        if (detector.Config.Format != InputFormat.Csv)
+            throw new UsageException($"stream reads plain numeric CSV rows; {modelPath} was trained on --format {detector.Config.Format}: use score");
         string source = input == "-" ? "stdin" : input;
         TextReader reader;
         if (input == "-") reader = stdin ?? new StreamReader(Console.OpenStandardInput());

@@ -6,8 +6,10 @@ using RnnEngine.Models.Training;
 namespace RnnEngine.Cli.Commands;
 
 /// <summary>
-/// `rnnengine train --data FILE.csv --model M --out MODEL`: fits a detector on a numeric CSV (its columns, or those of
-/// --columns) and writes the checkpoint (network, scaler, error model, threshold).
+/// `rnnengine train --data FILE --model M --out MODEL`: fits a detector on the rows of a numeric CSV, a SWaT export or
+/// a program trace (<see cref="NumericInput"/>; for the first two its columns, or those of --columns) and writes the
+/// checkpoint (network, scaler, error model, threshold, input format); the token model on a kernel-event trace goes to
+/// <see cref="TokenCommands"/>.
 /// </summary>
 public static class TrainCommand
 {
@@ -16,8 +18,10 @@ public static class TrainCommand
         string data = args.String("data") ?? throw new UsageException("train needs --data FILE.csv");
         string outPath = args.String("out") ?? throw new UsageException("train needs --out MODEL");
         string model = args.String("model", "lstm-ae");
+        string format = InputFormat.Parse(args, model);
+        if (format == InputFormat.Kev) return TokenCommands.Train(args, data, outPath, stdout, stderr);
         if (!DetectorConfig.ModelNames.Contains(model))
-            throw new UsageException($"--model expects {string.Join(", ", DetectorConfig.ModelNames)}, got '{model}'");
+            throw new UsageException($"--model expects {string.Join(", ", DetectorConfig.ModelNames)} or {TokenDetectorConfig.ModelName}, got '{model}'");
         string? columns = args.String("columns");
         string? labels = args.String("labels");
         bool noHeader = args.Flag("no-header");
@@ -38,17 +42,17 @@ public static class TrainCommand
         bool quiet = args.Flag("quiet");
         bool resume = args.Flag("resume");
         MissingPolicy missing = MissingOption.Parse(args);
+        int resample = args.Int("resample", 0, 0, 86_400);
         args.EnsureAllUsed();
+        NumericInput.CheckOptions(format, noHeader, labels, missing, resample, columns);
 
-        CsvReadResult read = CsvSeriesReader.ReadWithReport(data, new CsvReadOptions
-        {
-            HasHeader = !noHeader,
-            Columns = columns?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            Missing = missing,
-        });
+        bool traceLabels = format == InputFormat.Trace;
+        CsvReadResult read = NumericInput.Read(format, data,
+            columns?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), noHeader, missing, resample,
+            traceLabels ? labels : null);
         Series series = read.Series;
         if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());
-        if (labels is not null)
+        if (labels is not null && !traceLabels)
         {
             // one label per input data row: those of dropped rows go with them
             bool[] all = LabelFile.Read(labels, series.Length + read.Missing.DroppedRows.Count);
@@ -58,7 +62,7 @@ public static class TrainCommand
         var config = new DetectorConfig
         {
             Model = model, Window = window, Features = series.Features, Hidden = hidden, Decode = decode,
-            Seed = options.Seed, Columns = noHeader ? [] : [.. series.ColumnNames],
+            Seed = options.Seed, Columns = noHeader ? [] : [.. series.ColumnNames], Format = format, ResampleSeconds = resample,
         };
         using var backend = Devices.Create(device, threads);
         // after every epoch the state to resume from (weights, Adam moments and step count) goes beside the model

@@ -58,6 +58,8 @@ public sealed class StreamCommandTests : IDisposable
     [InlineData("fc-ae", "")]
     [InlineData("encdec-ad", "")]
     [InlineData("encdec-ad", "--decode free")]
+    [InlineData("next-step-lstm", "")]
+    [InlineData("next-step-gru", "")]
     public void StreamGivesTheScoresOfScoreByteForByte(string kind, string extra)
     {
         string model = Train(kind, extra);

@@ -10,7 +10,7 @@ namespace RnnEngine.Models.Architectures;
 /// </summary>
 public interface IWindowModel : IDisposable
 {
-    /// <summary>"encdec-ad", "lstm-ae", "gru-ae" or "fc-ae".</summary>
+    /// <summary>The model's name in the CLI and checkpoints (Detection.DetectorConfig.ModelNames).</summary>
     string Kind { get; }
 
     Backend Device { get; }

@@ -31,18 +31,34 @@ public sealed record ModelCheckpoint(
     public static IReadOnlyList<NamedArray> FromParameters(IEnumerable<Parameter> parameters) =>
         parameters.Select(p => new NamedArray(p.Name, p.Value.Shape.ToArray(), p.Value.ToArray())).ToArray();
 
+    /// <summary>As <see cref="FromParameters(IEnumerable{Parameter})"/>, each saved under <paramref name="names"/>[i]
+    /// (models whose layers name their weights alike prefix them by role or position).</summary>
+    public static IReadOnlyList<NamedArray> FromParameters(IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names) =>
+        parameters.Select((p, i) => new NamedArray(names[i], p.Value.Shape.ToArray(), p.Value.ToArray())).ToArray();
+
     /// <summary>Writes the values of <paramref name="arrays"/> into the parameters with the same names and shapes.</summary>
     public static void LoadInto(IReadOnlyList<NamedArray> arrays, IEnumerable<Parameter> parameters, string source)
     {
+        var list = parameters.ToList();
+        LoadInto(arrays, list, [.. list.Select(p => p.Name)], source);
+    }
+
+    /// <summary>Writes the array named <paramref name="names"/>[i] into parameter i, checking every name and shape
+    /// first, so a checkpoint that does not fit leaves the parameters as they were.</summary>
+    public static void LoadInto(IReadOnlyList<NamedArray> arrays, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names, string source)
+    {
         var byName = arrays.ToDictionary(a => a.Name, StringComparer.Ordinal);
-        foreach (Parameter p in parameters)
+        var found = new NamedArray[parameters.Count];
+        for (int i = 0; i < parameters.Count; i++)
         {
-            if (!byName.TryGetValue(p.Name, out NamedArray? a))
-                throw new SafeTensorsFormatException(source, $"no tensor '{p.Name}' for the model's parameter of that name");
+            Parameter p = parameters[i];
+            if (!byName.TryGetValue(names[i], out NamedArray? a))
+                throw new SafeTensorsFormatException(source, $"no tensor '{names[i]}' for the model's parameter of that name");
             if (!a.Shape.AsSpan().SequenceEqual(p.Value.Shape))
-                throw new SafeTensorsFormatException(source, $"tensor '{p.Name}' has shape [{string.Join(", ", a.Shape)}], the model needs {p.Value.ShapeString}");
-            p.Value.CopyFrom(a.Data);
+                throw new SafeTensorsFormatException(source, $"tensor '{names[i]}' has shape [{string.Join(", ", a.Shape)}], the model needs {p.Value.ShapeString}");
+            found[i] = a;
         }
+        for (int i = 0; i < parameters.Count; i++) parameters[i].Value.CopyFrom(found[i].Data);
     }
 
     public void Save(string path)

@@ -10,8 +10,10 @@ namespace RnnEngine.Models.Detection;
 
 /// <summary>
 /// A trained detector for any numeric series: scaler, window model, Gaussian error model and threshold. A row's score
-/// is the squared Mahalanobis distance of the absolute reconstruction error of that row when it is the LAST row of a
-/// window (windows slide by one row), so the first T-1 rows have no score and a stream can be scored as it arrives.
+/// is the squared Mahalanobis distance of the absolute error of that row: for a reconstruction model its error as the
+/// LAST row of a window (windows slide by one row), so the first T-1 rows have no score; for a next-row predictor
+/// (<see cref="DetectorConfig.PredictsNextRow"/>) the error of its prediction from the T rows before it, so the first T
+/// rows have none. Either way a row is scored from rows up to itself, so a stream can be scored as it arrives.
 /// Training splits the rows in time order: 70 % fit the network, 15 % decide early stopping, the last 15 % (normal,
 /// never trained on) fit the error model and the threshold. Rows labelled anomalous are kept out of all three.
 /// </summary>
@@ -39,7 +41,7 @@ public sealed class AnomalyDetector : IDisposable
     public static AnomalyDetector Train(Backend device, Series series, DetectorConfig config, TrainOptions options, TextWriter? progress,
         TrainingState? resume = null, Action<TrainingState>? epochDone = null)
     {
-        int T = config.Window;
+        int T = config.Span;   // rows per window cut here: the model's window, plus the predicted row for a next-row model
         int n = series.Length;
         int fitEnd = (int)(n * FitShare), validEnd = (int)(n * (FitShare + ValidationShare));
         if (n - validEnd < T || fitEnd < T)
@@ -50,17 +52,19 @@ public sealed class AnomalyDetector : IDisposable
         Series scaled = Scaled(series, scaler);
 
         int stride = Math.Max(1, T / 4);
-        WindowSet fit = NormalWindows(scaled.Slice(0, fitEnd), T, stride);
-        WindowSet valid = NormalWindows(scaled.Slice(fitEnd, validEnd - fitEnd), T, stride, allowEmpty: true);
+        Series fitRows = scaled.Slice(0, fitEnd), validRows = scaled.Slice(fitEnd, validEnd - fitEnd);
+        WindowSet fit = NormalWindows(fitRows, T, stride);
+        WindowSet valid = NormalWindows(validRows, T, stride, allowEmpty: true);
         if (fit.Count == 0) throw new DataFormatException(series.Source, null, null, "no training window free of labelled anomalies");
 
         IWindowModel model = config.Build(device);
         try
         {
-            var report = Trainer.Fit(model, Same(fit), valid.Count > 0 ? Same(valid) : null, options, progress, resume, epochDone);
+            var report = Trainer.Fit(model, Pairs(config, fit, fitRows), valid.Count > 0 ? Pairs(config, valid, validRows) : null,
+                options, progress, resume, epochDone);
             // error model and threshold on the held-out tail: the last row of each sliding window
             Series heldOut = scaled.Slice(validEnd, n - validEnd);
-            float[] errors = LastRowErrors(model, heldOut, out bool[] usable);
+            float[] errors = LastRowErrors(model, heldOut, T, out bool[] usable);
             bool[] normal = usable.Select((u, t) => u && !(heldOut.Labels?[t] ?? false)).ToArray();
             bool[] anomalous = usable.Select((u, t) => u && (heldOut.Labels?[t] ?? false)).ToArray();
             if (normal.Count(x => x) < 2)
@@ -78,33 +82,37 @@ public sealed class AnomalyDetector : IDisposable
         }
     }
 
-    /// <summary>One score per row of <paramref name="series"/> (raw units; NaN for the first T-1 rows).</summary>
+    /// <summary>One score per row of <paramref name="series"/> (raw units; NaN for the first Span-1 rows).</summary>
     public double[] ScoreRows(Series series)
     {
         if (series.Features != Config.Features)
             throw new DataFormatException(series.Source, null, null, $"expected {Config.Features} feature columns like the training data, got {series.Features}");
-        float[] errors = LastRowErrors(Model, Scaled(series, Scaler), out bool[] usable);
+        float[] errors = LastRowErrors(Model, Scaled(series, Scaler), Config.Span, out bool[] usable);
         return Scores(ErrorModel, errors, usable, Config.Features);
     }
 
-    /// <summary>|x - x^| of each row as the last row of the window ending there, [N, F]; usable[t] = a window ends at t.</summary>
-    private static float[] LastRowErrors(IWindowModel model, Series scaled, out bool[] usable)
+    /// <summary>
+    /// |x_t - x^_t| of each row t, [N, F]: x^_t is the model's last output step for the T rows that start at
+    /// t - span + 1 (span T: the window ending at t, whose last row is t; span T + 1: the window before t, whose last
+    /// step predicts t). usable[t] = span rows end at t.
+    /// </summary>
+    private static float[] LastRowErrors(IWindowModel model, Series scaled, int span, out bool[] usable)
     {
         int T = model.Window, f = scaled.Features, n = scaled.Length;
         var errors = new float[n * f];
         usable = new bool[n];
         const int chunk = 256;
         var input = new float[chunk * T * f];
-        for (int end0 = T - 1; end0 < n; end0 += chunk)
+        for (int end0 = span - 1; end0 < n; end0 += chunk)
         {
             int count = Math.Min(chunk, n - end0);
             for (int w = 0; w < count; w++)
-                scaled.Values.AsSpan((end0 + w - T + 1) * f, T * f).CopyTo(input.AsSpan(w * T * f));
+                scaled.Values.AsSpan((end0 + w - span + 1) * f, T * f).CopyTo(input.AsSpan(w * T * f));
             float[] output = Inference.PredictAll(model, input.AsSpan(0, count * T * f), count);
             for (int w = 0; w < count; w++)
             {
                 int row = end0 + w, last = (w * T + T - 1) * f;
-                for (int k = 0; k < f; k++) errors[row * f + k] = MathF.Abs(input[last + k] - output[last + k]);
+                for (int k = 0; k < f; k++) errors[row * f + k] = MathF.Abs(scaled.Values[row * f + k] - output[last + k]);
                 usable[row] = true;
             }
         }
@@ -150,7 +158,11 @@ public sealed class AnomalyDetector : IDisposable
         return all.Select(keep);
     }
 
-    private static TrainingSet Same(WindowSet w) => new(w.Data, w.Data, w.Count, w.Length, w.Features);
+    /// <summary>Training pairs from windows of <see cref="DetectorConfig.Span"/> rows cut from <paramref name="rows"/>:
+    /// each window as its own target, or (next row) its first T rows as input and its last T as target.</summary>
+    private static TrainingSet Pairs(DetectorConfig config, WindowSet w, Series rows) => config.PredictsNextRow
+        ? TrainingSet.NextRow(rows.Values, rows.Features, config.Window, w.Starts)
+        : new(w.Data, w.Data, w.Count, w.Length, w.Features);
 
     public void Dispose() => Model.Dispose();
 }

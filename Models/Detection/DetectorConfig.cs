@@ -5,7 +5,7 @@ namespace RnnEngine.Models.Detection;
 /// <summary>Everything needed to rebuild a detector's network before its weights are loaded (stored in the checkpoint).</summary>
 public sealed record DetectorConfig
 {
-    /// <summary>"encdec-ad", "lstm-ae", "gru-ae" or "fc-ae".</summary>
+    /// <summary>One of <see cref="ModelNames"/>.</summary>
     public required string Model { get; init; }
     public required int Window { get; init; }
     public required int Features { get; init; }
@@ -15,8 +15,20 @@ public sealed record DetectorConfig
     public DecodeMode Decode { get; init; } = DecodeMode.Teacher;
     public ulong Seed { get; init; } = 1;
     public IReadOnlyList<string> Columns { get; init; } = [];
+    /// <summary>How the data file is read: "csv" (any numeric CSV), "swat" (the SWaT export) or "trace" (a seed 002
+    /// program trace, features one-hot id and ln(1 + dt)); score reads the same.</summary>
+    public string Format { get; init; } = "csv";
+    /// <summary>SWaT only: mean-resampling bin in seconds (0 = the 1 Hz rows).</summary>
+    public int ResampleSeconds { get; init; }
 
-    public static readonly string[] ModelNames = ["encdec-ad", "lstm-ae", "gru-ae", "fc-ae", "repeat-lstm-ae"];
+    public static readonly string[] ModelNames = ["encdec-ad", "lstm-ae", "gru-ae", "fc-ae", "repeat-lstm-ae", "next-step-lstm", "next-step-gru"];
+
+    /// <summary>Seed 002's predictors: the target of a window is the window shifted by one row, so row t is scored by
+    /// its prediction from the T rows before it; the others reconstruct their input window.</summary>
+    public bool PredictsNextRow => Model is "next-step-lstm" or "next-step-gru";
+
+    /// <summary>Rows the score of one row looks at: its window (reconstruction) or the T rows before it and itself (next row).</summary>
+    public int Span => PredictsNextRow ? Window + 1 : Window;
 
     public IWindowModel Build(RnnEngine.Engine.Backend device) => Model switch
     {
@@ -26,6 +38,9 @@ public sealed record DetectorConfig
         "fc-ae" => new FcAutoencoder(device, Window, Features, FcSizes.Count > 0 ? FcSizes : [2 * Hidden, Hidden, 2 * Hidden], Seed),
         // seed 000: embedding = hidden, linear head, L2 (the detector's MSE score)
         "repeat-lstm-ae" => new RepeatLstmAutoencoder(device, Window, Features, Hidden, Hidden, linearHead: true, ReconstructionLoss.L2, Seed),
+        // seed 002's two layers of halving width (128 -> 64); no dropout (the traces run's measured default)
+        "next-step-lstm" => new NextStepPredictor(device, RecurrentCell.Lstm, Window, Features, Hidden, Math.Max(1, Hidden / 2), 0f, Seed),
+        "next-step-gru" => new NextStepPredictor(device, RecurrentCell.Gru, Window, Features, Hidden, Math.Max(1, Hidden / 2), 0f, Seed),
         _ => throw new ArgumentException($"unknown model '{Model}'; expected {string.Join(", ", ModelNames)}"),
     };
 }

@@ -20,7 +20,7 @@ public static class DetectorFile
     {
         var m = d.Model;
         // the model's role-prefixed names: an encoder and a decoder LSTM name their weights alike
-        var arrays = m.Parameters.Select((p, i) => new NamedArray(m.ParameterNames[i], p.Value.Shape.ToArray(), p.Value.ToArray())).ToArray();
+        var arrays = ModelCheckpoint.FromParameters(m.Parameters, m.ParameterNames);
         var checkpoint = new ModelCheckpoint(arrays, ToJson(d.Config), d.Scaler, d.ErrorModel, d.ThresholdRule);
         checkpoint.Save(path);
     }
@@ -37,17 +37,7 @@ public static class DetectorFile
             IWindowModel model = config.Build(device);
             try
             {
-                var byName = c.Parameters.ToDictionary(a => a.Name, StringComparer.Ordinal);
-                for (int i = 0; i < model.Parameters.Count; i++)
-                {
-                    var p = model.Parameters[i];
-                    string name = model.ParameterNames[i];
-                    if (!byName.TryGetValue(name, out NamedArray? a))
-                        throw new DataFormatException(path, null, null, $"no tensor '{name}' for the {config.Model} parameter of that name");
-                    if (!a.Shape.AsSpan().SequenceEqual(p.Value.Shape))
-                        throw new DataFormatException(path, null, null, $"tensor '{name}' has shape [{string.Join(", ", a.Shape)}], the model needs {p.Value.ShapeString}");
-                    p.Value.CopyFrom(a.Data);
-                }
+                ModelCheckpoint.LoadInto(c.Parameters, model.Parameters, model.ParameterNames, path);
                 return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold);
             }
             catch
@@ -63,19 +53,25 @@ public static class DetectorFile
     }
 
     internal static string ToJson(DetectorConfig c) => JsonSerializer.Serialize(new ConfigDto(
-        c.Model, c.Window, c.Features, c.Hidden, [.. c.FcSizes], c.Decode == DecodeMode.Free ? "free" : "teacher", c.Seed, [.. c.Columns]), Json);
+        c.Model, c.Window, c.Features, c.Hidden, [.. c.FcSizes], c.Decode == DecodeMode.Free ? "free" : "teacher", c.Seed, [.. c.Columns],
+        c.Format, c.ResampleSeconds), Json);
 
     internal static DetectorConfig FromJson(string json)
     {
         var d = JsonSerializer.Deserialize<ConfigDto>(json, Json) ?? throw new JsonException("config is null");
         if (!DetectorConfig.ModelNames.Contains(d.Model)) throw new JsonException($"unknown model '{d.Model}'");
         if (d.Window < 1 || d.Features < 1 || d.Hidden < 1) throw new JsonException($"bad sizes window {d.Window}, features {d.Features}, hidden {d.Hidden}");
+        // checkpoints written before the format was stored are csv detectors
+        string format = d.Format ?? "csv";
+        if (format is not ("csv" or "swat" or "trace") || d.ResampleSeconds < 0) throw new JsonException($"bad input format '{format}', resample {d.ResampleSeconds}");
         return new DetectorConfig
         {
             Model = d.Model, Window = d.Window, Features = d.Features, Hidden = d.Hidden, FcSizes = d.FcSizes ?? [],
             Decode = d.Decode == "free" ? DecodeMode.Free : DecodeMode.Teacher, Seed = d.Seed, Columns = d.Columns ?? [],
+            Format = format, ResampleSeconds = d.ResampleSeconds ?? 0,
         };
     }
 
-    private sealed record ConfigDto(string Model, int Window, int Features, int Hidden, int[]? FcSizes, string Decode, ulong Seed, string[]? Columns);
+    private sealed record ConfigDto(string Model, int Window, int Features, int Hidden, int[]? FcSizes, string Decode, ulong Seed, string[]? Columns,
+        string? Format, int? ResampleSeconds);
 }

@@ -104,8 +104,10 @@ public static class KernelEventExperiment
     }
 
     /// <summary>Teacher-forced training on stride-1 windows of the clean traces: source = start + Tx events, decoder
-    /// input = start + the first Tx - 1 targets, targets = the next Tx events.</summary>
-    private static (List<(double, double)> Epochs, int Steps) Train(Backend device, GruAttentionSeq2Seq model, KernelEventTrace[] traces,
+    /// input = start + the first Tx - 1 targets, targets = the next Tx events. Only the sizes, epochs, windows per
+    /// epoch, batch, learning rate, decay and seed of <paramref name="o"/> are read (also by `train --model
+    /// gru-attention-seq2seq`).</summary>
+    public static (List<(double Loss, double Accuracy)> Epochs, int Steps) Train(Backend device, GruAttentionSeq2Seq model, KernelEventTrace[] traces,
         int startId, KernelEventOptions o, TextWriter? progress)
     {
         int w = o.Window, tx = w + 1, ty = w, b = o.Batch, v = model.Vocabulary;

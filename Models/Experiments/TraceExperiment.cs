@@ -50,15 +50,8 @@ public static class TraceExperiment
     public static readonly string[] FeatureNames = ["variable_id", "dt"];
     private const int Variables = ProgramTraceSynthetic.Variables;
 
-    /// <summary>[id, dt] rows with dt replaced by ln(1 + dt): a stall of a few ms on a 2-4 ms write is then as visible
-    /// as the same relative change of a 80 ms idle gap, where min-max on dt itself squeezes every write into the
-    /// bottom 4 % of the range, below the id errors.</summary>
-    public static float[] LogDt(float[] rows)
-    {
-        float[] x = (float[])rows.Clone();
-        for (int i = 1; i < x.Length; i += 2) x[i] = MathF.Log(1 + Math.Max(0, x[i]));
-        return x;
-    }
+    /// <summary><see cref="TraceFeatures.LogDt"/> (kept here for the experiment's callers).</summary>
+    public static float[] LogDt(float[] rows) => TraceFeatures.LogDt(rows);
 
     /// <summary>
     /// Model features per event [V + 1]: the variable id one-hot (an id is a category: a scaled id would make 7 "close"
@@ -68,16 +61,7 @@ public static class TraceExperiment
     {
         float[] scaled = LogDt(features.Values);
         scaler.Transform(scaled);
-        int f = Variables + 1;
-        var x = new float[features.Length * f];
-        for (int i = 0; i < features.Length; i++)
-        {
-            int id = (int)features.Values[i * 2];
-            if (id < 0 || id >= Variables) throw new ArgumentOutOfRangeException(nameof(features), $"event {i}: variable id {id} outside 0..{Variables - 1}");
-            x[i * f + id] = 1;
-            x[i * f + Variables] = scaled[i * 2 + 1];
-        }
-        return x;
+        return TraceFeatures.OneHot(features, scaled, Variables);
     }
 
     public static ExperimentResult Run(Backend device, TraceOptions o, TextWriter? progress)
@@ -199,19 +183,7 @@ public static class TraceExperiment
     }
 
     /// <summary>Inputs events k..k+T-1, targets k+1..k+T (batch-major [N, T, F]).</summary>
-    internal static TrainingSet ShiftedPairs(float[] values, int f, int T)
-    {
-        int events = values.Length / f, n = events - T;
-        if (n <= 0) throw new ArgumentException($"a trace of {events} events has no window of {T} + 1 events");
-        var inputs = new float[n * T * f];
-        var targets = new float[n * T * f];
-        for (int k = 0; k < n; k++)
-        {
-            values.AsSpan(k * f, T * f).CopyTo(inputs.AsSpan(k * T * f));
-            values.AsSpan((k + 1) * f, T * f).CopyTo(targets.AsSpan(k * T * f));
-        }
-        return new TrainingSet(inputs, targets, n, T, f);
-    }
+    internal static TrainingSet ShiftedPairs(float[] values, int f, int T) => TrainingSet.NextRow(values, f, T);
 
     /// <summary>Per event: the error of each logical feature [N, 2] (variable id, dt) and their mean; NaN for the first T events.</summary>
     public sealed record EventErrors(double[] Mae, double[] PerFeature);

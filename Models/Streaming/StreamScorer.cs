@@ -4,16 +4,18 @@ namespace RnnEngine.Models.Streaming;
 
 /// <summary>
 /// Scores rows one at a time as they arrive, with exactly the arithmetic of <see cref="AnomalyDetector.ScoreRows"/>:
-/// each row is scaled, kept in a ring of the last T rows, and once T rows are in, the window ending at this row goes
-/// through the model (batch of one) and the absolute error of its last row is scored by the Gaussian error model.
+/// each row is scaled, kept in a ring of the last Span rows (<see cref="DetectorConfig.Span"/>), and once Span rows are
+/// in, the first T of them go through the model (batch of one) and the absolute difference between this row and the
+/// model's last output step is scored by the Gaussian error model. For a reconstruction model the T rows end at this
+/// row; for a next-row predictor they are the T rows before it.
 /// Every buffer is allocated here once, so memory stays constant however long the stream runs.
 /// </summary>
 public sealed class StreamScorer
 {
     private readonly AnomalyDetector detector;
-    private readonly int window, features;
-    private readonly float[] ring;      // [T, F], row r of the stream at slot r % T
-    private readonly float[] input;     // [1, T, F] the window in time order
+    private readonly int window, span, features;
+    private readonly float[] ring;      // [Span, F], row r of the stream at slot r % Span
+    private readonly float[] input;     // [Span, F] the span in time order; the model reads its first T rows
     private readonly float[] output;    // [1, T, F]
     private readonly float[] errors;    // [F]
     private long pushed;
@@ -22,9 +24,10 @@ public sealed class StreamScorer
     {
         this.detector = detector;
         window = detector.Model.Window;
+        span = detector.Config.Span;
         features = detector.Config.Features;
-        ring = new float[window * features];
-        input = new float[window * features];
+        ring = new float[span * features];
+        input = new float[span * features];
         output = new float[window * features];
         errors = new float[features];
     }
@@ -35,23 +38,23 @@ public sealed class StreamScorer
     /// <summary>Rows pushed so far.</summary>
     public long Count => pushed;
 
-    /// <summary>Takes one raw row [F] (it is scaled in place) and returns its score, NaN while fewer than T rows are in.</summary>
+    /// <summary>Takes one raw row [F] (it is scaled in place) and returns its score, NaN while fewer than Span rows are in.</summary>
     public double Push(Span<float> row)
     {
         if (row.Length != features) throw new ArgumentException($"stream row has {row.Length} values, the detector expects {features}");
         detector.Scaler.Transform(row);
-        int slot = (int)(pushed % window);
+        int slot = (int)(pushed % span);
         row.CopyTo(ring.AsSpan(slot * features, features));
         pushed++;
-        if (pushed < window) return double.NaN;
-        // oldest row first: slots slot+1 .. T-1, then 0 .. slot
-        int head = (slot + 1) % window;
-        int tail = window - head;
+        if (pushed < span) return double.NaN;
+        // oldest row first: slots slot+1 .. Span-1, then 0 .. slot
+        int head = (slot + 1) % span;
+        int tail = span - head;
         ring.AsSpan(head * features, tail * features).CopyTo(input);
         ring.AsSpan(0, head * features).CopyTo(input.AsSpan(tail * features));
-        detector.Model.Predict(input, 1, output);
+        detector.Model.Predict(input.AsSpan(0, window * features), 1, output);
         int last = (window - 1) * features;
-        for (int k = 0; k < features; k++) errors[k] = MathF.Abs(input[last + k] - output[last + k]);
+        for (int k = 0; k < features; k++) errors[k] = MathF.Abs(row[k] - output[last + k]);
         return detector.ErrorModel.SquaredDistance(errors);
     }
 }

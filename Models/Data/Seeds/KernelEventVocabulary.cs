@@ -64,6 +64,27 @@ public sealed class KernelEventVocabulary
         }
     }
 
+    /// <summary>The same JSON shape <see cref="Load"/> reads, so a detector checkpoint can carry its vocabulary.</summary>
+    public string ToJson()
+    {
+        var list = ids.OrderBy(p => p.Value).Select(p => new Dictionary<string, object> { ["token"] = p.Key, ["index"] = p.Value });
+        return JsonSerializer.Serialize(new Dictionary<string, object> { ["oov_token"] = tokens[OovId], ["tokens"] = list });
+    }
+
+    /// <summary>A vocabulary from JSON text (<see cref="ToJson"/>); <paramref name="source"/> names it in errors.</summary>
+    public static KernelEventVocabulary Parse(string json, string source)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return FromJson(doc.RootElement, source);
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(source, null, null, "invalid vocabulary JSON: " + e.Message, e);
+        }
+    }
+
     private static KernelEventVocabulary FromJson(JsonElement root, string path)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("tokens", out JsonElement list) || list.ValueKind != JsonValueKind.Array)

@@ -1,0 +1,145 @@
+using RnnEngine.Engine;
+using RnnEngine.Models.Architectures;
+using RnnEngine.Models.Data;
+using RnnEngine.Models.Data.Seeds;
+using RnnEngine.Models.Experiments;
+using RnnEngine.Models.Thresholds;
+
+namespace RnnEngine.Models.Detection;
+
+/// <summary>What rebuilds a token detector's network and its scoring (stored in the checkpoint).</summary>
+public sealed record TokenDetectorConfig
+{
+    public const string ModelName = "gru-attention-seq2seq";
+
+    /// <summary>Events per input window and per predicted window (seed 004's Tx = 5).</summary>
+    public int Window { get; init; } = 5;
+    /// <summary>Windows per scored segment (seed 004: 200 windows = 1,000 events).</summary>
+    public int SegmentWindows { get; init; } = 200;
+    public int Embedding { get; init; } = 16;
+    public int Hidden { get; init; } = 32;
+    public DecoderState State { get; init; } = DecoderState.Carry;
+    public ulong Seed { get; init; } = 1;
+    public required KernelEventVocabulary Vocabulary { get; init; }
+
+    /// <summary>The experiment's options with these sizes, for the training and scoring code it shares.</summary>
+    public KernelEventOptions Options(KernelEventOptions? training = null) => (training ?? new KernelEventOptions()) with
+    {
+        Window = Window, SegmentWindows = SegmentWindows, Embedding = Embedding, Hidden = Hidden, State = State, Seed = Seed,
+    };
+}
+
+/// <summary>
+/// Seed 004 on one kernel-event trace, as `train`/`score` use it: the <see cref="GruAttentionSeq2Seq"/> model learns the
+/// first 70 % of the events (teacher forcing, stride-1 windows; events labelled anomalous are cut out, so no window
+/// spans one), and the threshold is seed 004's rule, mean + 3 sd of the segment misclassification rates, over the
+/// segments of the last 30 % that hold no labelled event (held out, never trained on). The training and the segment
+/// rates are <see cref="KernelEventExperiment"/>'s own code.
+/// A score belongs to the events it was computed on: segment s predicts events [s S w + w, (s + 1) S w + w) (S windows
+/// of w events each; the first w events are only input), so each of those events gets the segment's rate; the first w
+/// events and a trailing partial segment have no score.
+/// </summary>
+public sealed class TokenDetector : IDisposable
+{
+    public const double FitShare = 0.70;
+
+    public TokenDetectorConfig Config { get; }
+    public GruAttentionSeq2Seq Model { get; }
+    public Threshold ThresholdRule { get; }
+    public double Threshold => ThresholdRule.Value;
+    public IReadOnlyList<(double Loss, double Accuracy)> Epochs { get; private init; } = [];
+
+    internal TokenDetector(TokenDetectorConfig config, GruAttentionSeq2Seq model, Threshold threshold)
+    {
+        Config = config;
+        Model = model;
+        ThresholdRule = threshold;
+    }
+
+    public static GruAttentionSeq2Seq Build(Backend device, TokenDetectorConfig c) =>
+        new(device, c.Vocabulary.Size, c.Embedding, c.Hidden, c.State, c.Seed);
+
+    /// <param name="training">epochs, windows per epoch, batch, learning rate and decay (the sizes come from <paramref name="config"/>)</param>
+    public static TokenDetector Train(Backend device, KernelEventTrace trace, TokenDetectorConfig config, KernelEventOptions training, TextWriter? progress)
+    {
+        KernelEventOptions o = config.Options(training);
+        int segmentEvents = o.SegmentWindows * o.Window;
+        int fitEnd = (int)(trace.Length * FitShare);
+        KernelEventTrace[] fit = CleanRuns(trace, 0, fitEnd, 2 * o.Window);
+        KernelEventTrace heldOut = Sub(trace, fitEnd, trace.Length - fitEnd);
+        if (fit.Length == 0)
+            throw new DataFormatException(trace.Source, null, null, $"the first {100 * FitShare:F0} % of the {trace.Length} events hold no run of {2 * o.Window} unlabelled events to train on");
+        // a short trace (or a small --windows-per-epoch) has fewer windows than a batch: the batch shrinks to them
+        int windows = fit.Sum(r => r.Length - 2 * o.Window + 1);
+        o = o with { Batch = Math.Min(o.Batch, Math.Min(windows, o.WindowsPerEpoch)) };
+        // each held-out segment is scored over segmentEvents + w events (its windows' inputs and targets)
+        if (heldOut.Length < 2 * segmentEvents + o.Window)
+            throw new DataFormatException(trace.Source, null, null,
+                $"{trace.Length} events are too few: the last {100 * (1 - FitShare):F0} % ({heldOut.Length} events) must hold 2 segments of {o.SegmentWindows} windows x {o.Window} events (+ {o.Window}) for the threshold; lower --segment");
+
+        GruAttentionSeq2Seq model = Build(device, config);
+        try
+        {
+            var (epochs, _) = KernelEventExperiment.Train(device, model, fit, config.Vocabulary.StartId, o, progress);
+            double[] rates = KernelEventExperiment.SegmentRates(model, heldOut, config.Vocabulary.StartId, o);
+            bool[] labelled = SegmentHasLabel(heldOut, rates.Length, o);
+            double[] clean = [.. rates.Where((_, s) => !labelled[s])];
+            if (clean.Length < 2)
+                throw new DataFormatException(trace.Source, null, null, $"the held-out last {100 * (1 - FitShare):F0} % has {clean.Length} segment(s) without a labelled event; the threshold needs 2");
+            double mean = clean.Average();
+            double sd = Math.Sqrt(clean.Sum(r => (r - mean) * (r - mean)) / clean.Length);
+            var threshold = new Threshold(mean + 3 * sd, $"mean + 3 sd of {clean.Length} held-out segment rates (seed 004)");
+            return new TokenDetector(config, model, threshold) { Epochs = epochs };
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One score per event of <paramref name="trace"/>: its segment's misclassification rate, NaN where none.</summary>
+    public double[] ScoreEvents(KernelEventTrace trace)
+    {
+        KernelEventOptions o = Config.Options();
+        var scores = new double[trace.Length];
+        Array.Fill(scores, double.NaN);
+        if (trace.Length < o.SegmentWindows * o.Window + o.Window) return scores;
+        double[] rates = KernelEventExperiment.SegmentRates(Model, trace, Config.Vocabulary.StartId, o);
+        int segmentEvents = o.SegmentWindows * o.Window;
+        for (int s = 0; s < rates.Length; s++)
+            Array.Fill(scores, rates[s], o.Window + s * segmentEvents, segmentEvents);
+        return scores;
+    }
+
+    /// <summary>Whether any event a held-out segment is scored on (inputs or targets) is labelled.</summary>
+    private static bool[] SegmentHasLabel(KernelEventTrace t, int segments, KernelEventOptions o)
+    {
+        int length = o.SegmentWindows * o.Window;
+        var any = new bool[segments];
+        if (t.Labels is null) return any;
+        for (int s = 0; s < segments; s++) any[s] = t.Labels.AsSpan(s * length, length + o.Window).Contains(true);
+        return any;
+    }
+
+    /// <summary>The maximal runs of unlabelled events in [start, end) at least <paramref name="minLength"/> long.</summary>
+    private static KernelEventTrace[] CleanRuns(KernelEventTrace t, int start, int end, int minLength)
+    {
+        var runs = new List<KernelEventTrace>();
+        int i = start;
+        while (i < end)
+        {
+            if (t.Labels?[i] ?? false) { i++; continue; }
+            int j = i;
+            while (j < end && !(t.Labels?[j] ?? false)) j++;
+            if (j - i >= minLength) runs.Add(Sub(t, i, j - i));
+            i = j;
+        }
+        return [.. runs];
+    }
+
+    private static KernelEventTrace Sub(KernelEventTrace t, int start, int count) =>
+        new(t.Ids.AsSpan(start, count).ToArray(), t.Labels?.AsSpan(start, count).ToArray(), new Dictionary<string, int>(), t.Source);
+
+    public void Dispose() => Model.Dispose();
+}
