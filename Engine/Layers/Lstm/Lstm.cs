@@ -21,15 +21,17 @@ namespace RnnEngine.Engine.Layers;
 ///
 /// Work per layer: one GEMM projects all T steps' inputs at once ([T*B, F] x W_ih^T, biases first by rank-1 GEMMs with
 /// a ones column); each step adds h_{t-1} W_hh^T into its gate slice (beta = 1) and runs the fused cell. Backward sweeps
-/// t = T-1..0 with one GEMM per step for the recurrent dh; dW_ih, dW_hh and the bias gradients are one GEMM each over
-/// all steps afterwards. Activations are saved in buffers made at the first call for a (T, B) and reused.
+/// t = T-1..0 with one GEMM per step for the recurrent dh; dW_ih and dW_hh are one GEMM each over all steps afterwards,
+/// the bias gradients one column sum. On the cpu both sweeps are one parallel job each (CpuBackend.LstmForwardSweep and
+/// LstmBackwardSweep: batch rows split over the cores for all steps, W_hh packed once, the biases added in the cell pass).
+/// Activations are saved in buffers made at the first call for a (T, B) and reused.
 /// </summary>
 public sealed partial class Lstm : IDisposable
 {
     private readonly Backend device;
     private readonly Parameter[] wih, whh, bih, bhh;
     private readonly Parameter?[] peep;
-    private readonly Tensor[] bihRow, bhhRow, bihGradRow, bhhGradRow; // [1, 4H] views for the rank-1 bias GEMMs
+    private readonly Tensor[] bihRow, bhhRow; // [1, 4H] views for the rank-1 bias GEMMs
     private readonly ulong dropoutSeed;
     private ulong dropoutOffset;
 
@@ -74,8 +76,6 @@ public sealed partial class Lstm : IDisposable
         }
         bihRow = Array.ConvertAll(bih, p => p.Value.Reshape(1, g));
         bhhRow = Array.ConvertAll(bhh, p => p.Value.Reshape(1, g));
-        bihGradRow = Array.ConvertAll(bih, p => p.Grad.Reshape(1, g));
-        bhhGradRow = Array.ConvertAll(bhh, p => p.Grad.Reshape(1, g));
         // One seed, one stream per parameter (its index): the same values on every backend.
         for (int p = 0; p < all.Count; p++) all[p].InitUniform(bound, seed, (ulong)p);
         Parameters = all;
@@ -113,15 +113,24 @@ public sealed partial class Lstm : IDisposable
                 dropoutOffset += (ulong)input.Length;
                 input = L.DroppedInput!;
             }
-            device.Gemm(false, false, 1f, s.OnesColumn, bihRow[l], 0f, L.GatesFlat);
-            device.Gemm(false, false, 1f, s.OnesColumn, bhhRow[l], 1f, L.GatesFlat);
-            device.Gemm(false, true, 1f, input, wih[l].Value, 1f, L.GatesFlat);
             Tensor? pw = peep[l]?.Value;
-            for (int step = 0; step < t; step++)
+            if (device is CpuBackend cpu)
             {
-                var gates = L.GateStep[step];
-                device.Gemm(false, true, 1f, L.HStep[step], whh[l].Value, 1f, gates);
-                device.LstmCellForward(gates, L.CStep[step], pw, L.HStep[step + 1], L.CStep[step + 1], gates);
+                // One parallel sweep over the steps; the biases are added in its cell pass.
+                device.Gemm(false, true, 1f, input, wih[l].Value, 0f, L.GatesFlat);
+                cpu.LstmForwardSweep(t, b, HiddenSize, L.GatesFlat, bih[l].Value, bhh[l].Value, whh[l].Value, pw, L.Hs, L.Cs);
+            }
+            else
+            {
+                device.Gemm(false, false, 1f, s.OnesColumn, bihRow[l], 0f, L.GatesFlat);
+                device.Gemm(false, false, 1f, s.OnesColumn, bhhRow[l], 1f, L.GatesFlat);
+                device.Gemm(false, true, 1f, input, wih[l].Value, 1f, L.GatesFlat);
+                for (int step = 0; step < t; step++)
+                {
+                    var gates = L.GateStep[step];
+                    device.Gemm(false, true, 1f, L.HStep[step], whh[l].Value, 1f, gates);
+                    device.LstmCellForward(gates, L.CStep[step], pw, L.HStep[step + 1], L.CStep[step + 1], gates);
+                }
             }
             if (hNl is not null) device.Copy(L.HStep[t], hNl[l]);
             if (cNl is not null) device.Copy(L.CStep[t], cNl[l]);
@@ -155,7 +164,10 @@ public sealed partial class Lstm : IDisposable
             var L = s.Layers[l];
             Tensor? pw = peep[l]?.Value, dpw = peep[l]?.Grad;
             Tensor[] dIn = l == NumLayers - 1 ? dySteps : s.DOutputStep;
-            for (int step = t - 1; step >= 0; step--)
+            if (device is CpuBackend cpu)
+                cpu.LstmBackwardSweep(t, b, HiddenSize, L.GatesFlat, L.Cs, pw, l == NumLayers - 1 ? dy : s.DOutputs, dhNl?[l], dcNl?[l],
+                    whh[l].Value, s.DGatesFlat, s.DhRec, s.DcCarry, dh0l?[l], dc0l?[l], dpw);
+            else for (int step = t - 1; step >= 0; step--)
             {
                 Tensor? dhRec = step == t - 1 ? dhNl?[l] : s.DhRec;
                 Tensor? dcNext = step == t - 1 ? dcNl?[l] : s.DcCarry;
@@ -169,8 +181,10 @@ public sealed partial class Lstm : IDisposable
             Tensor input = l == 0 ? s.FlatInput(s.Input!, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
             device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
             device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
-            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bihGradRow[l]);
-            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bhhGradRow[l]);
+            // b_ih and b_hh get the same gradient: one column sum, added to both.
+            device.ColumnSum(s.DGatesFlat, s.BiasGrad, accumulate: false);
+            device.Add(bih[l].Grad, s.BiasGrad, bih[l].Grad);
+            device.Add(bhh[l].Grad, s.BiasGrad, bhh[l].Grad);
             // The gradient of this layer's input: dy of the layer below (its buffer is free: this layer's sweep is done).
             if (l > 0)
             {
