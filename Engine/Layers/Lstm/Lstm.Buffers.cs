@@ -72,8 +72,24 @@ public sealed partial class Lstm
             PrevStates = Hs.Slice(0, t * b, hidden);
         }
 
+        private Tensor? xh, dw;
+
+        /// <summary>The cpu's weight-gradient scratch: [x | h_prev] as [T*B, F + H] and dW as [4H, F + H], made at first use.</summary>
+        public (Tensor Xh, Tensor Dw) WeightGradScratch(Backend device, int features)
+        {
+            if (xh is null || dw is null)
+            {
+                int fh = features + PrevStates.Cols;
+                xh = device.Zeros(PrevStates.Rows, fh);
+                dw = device.Zeros(GatesFlat.Cols, fh);
+            }
+            return (xh, dw);
+        }
+
         public void Dispose()
         {
+            xh?.Dispose();
+            dw?.Dispose();
             gates.Dispose();
             Hs.Dispose();
             Cs.Dispose();

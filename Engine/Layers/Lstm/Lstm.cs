@@ -179,8 +179,16 @@ public sealed partial class Lstm : IDisposable
                 else if (dh0l is not null) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, dh0l[l]);
             }
             Tensor input = l == 0 ? s.FlatInput(s.Input!, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
-            device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
-            device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
+            if (device is CpuBackend cpuW)
+            {
+                var (xh, dw) = L.WeightGradScratch(device, input.Cols);
+                cpuW.LstmWeightGradients(s.DGatesFlat, input, L.PrevStates, wih[l].Grad, whh[l].Grad, xh, dw);
+            }
+            else
+            {
+                device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
+                device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
+            }
             // b_ih and b_hh get the same gradient: one column sum, added to both.
             device.ColumnSum(s.DGatesFlat, s.BiasGrad, accumulate: false);
             device.Add(bih[l].Grad, s.BiasGrad, bih[l].Grad);

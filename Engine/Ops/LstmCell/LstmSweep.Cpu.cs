@@ -269,3 +269,35 @@ public sealed partial class CpuBackend
         }
     }
 }
+
+public sealed partial class CpuBackend
+{
+    /// <summary>
+    /// dW_ih += dGates^T x and dW_hh += dGates^T h_prev as one GEMM over the concatenation [x | h_prev] ([N, F + H], copied
+    /// into <paramref name="xh"/>): the transposed dGates is packed once instead of twice, and the N = F + H columns fill
+    /// the micro-kernel's panels better than F and H apart. <paramref name="dw"/> [4H, F + H] is scratch.
+    /// </summary>
+    internal void LstmWeightGradients(Tensor dGates, Tensor input, Tensor prevStates, Tensor dWih, Tensor dWhh, Tensor xh, Tensor dw)
+    {
+        int n = dGates.Rows, g = dGates.Cols, f = input.Cols, h = prevStates.Cols, fh = f + h;
+        if (input.Rows != n || prevStates.Rows != n || xh.Rows != n || xh.Cols != fh || dw.Rows != g || dw.Cols != fh
+            || dWih.Length != g * f || dWhh.Length != g * h)
+            throw new ArgumentException($"lstm weight gradients: dGates {dGates.ShapeString}, input {input.ShapeString}, h_prev {prevStates.ShapeString}, "
+                + $"xh {xh.ShapeString}, dw {dw.ShapeString}, dW_ih {dWih.ShapeString}, dW_hh {dWhh.ShapeString} do not fit");
+        ReadOnlySpan<float> x = input.Span, hp = prevStates.Span;
+        Span<float> cat = xh.Span;
+        for (int r = 0; r < n; r++)
+        {
+            x.Slice(r * f, f).CopyTo(cat.Slice(r * fh, f));
+            hp.Slice(r * h, h).CopyTo(cat.Slice(r * fh + f, h));
+        }
+        Gemm(true, false, 1f, dGates, xh, 0f, dw);
+        ReadOnlySpan<float> d = dw.Span;
+        Span<float> gi = dWih.Span, gh = dWhh.Span;
+        for (int i = 0; i < g; i++)
+        {
+            CpuSimd.Add(gi.Slice(i * f, f), d.Slice(i * fh, f), gi.Slice(i * f, f));
+            CpuSimd.Add(gh.Slice(i * h, h), d.Slice(i * fh + f, h), gh.Slice(i * h, h));
+        }
+    }
+}
