@@ -122,3 +122,26 @@ public class CpuExpTests
         Assert.Equal(MathF.E, edge[6], 1e-6f);
     }
 }
+
+/// <summary>CpuSimd.Reciprocal512 (estimate + Newton step) against division, on the range the cell passes use (d &gt;= 1).</summary>
+public class CpuReciprocalTests
+{
+    [Fact]
+    public void Reciprocal512WithinOneUlpForDAtLeastOne()
+    {
+        if (!Vector512.IsHardwareAccelerated) return;
+        var v = new float[16];
+        var rng = new Random(7);
+        for (int i = 0; i < 1 << 16; i++)
+        {
+            for (int l = 0; l < 16; l++) v[l] = 1f + MathF.Exp((float)(rng.NextDouble() * 88));
+            var r = CpuSimd.Reciprocal512(Vector512.Create(v));
+            for (int l = 0; l < 16; l++)
+            {
+                float exact = 1f / v[l];
+                Assert.True(MathF.Abs(r[l] - exact) <= MathF.BitIncrement(exact) - exact, $"1/{v[l]}: {r[l]} vs {exact}");
+            }
+        }
+        Assert.Equal(1f, CpuSimd.Reciprocal512(Vector512<float>.One)[0]);
+    }
+}

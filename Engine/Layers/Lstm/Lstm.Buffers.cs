@@ -74,14 +74,14 @@ public sealed partial class Lstm
 
         private Tensor? xh, dw;
 
-        /// <summary>The cpu's weight-gradient scratch: [x | h_prev] as [T*B, F + H] and dW as [4H, F + H], made at first use.</summary>
-        public (Tensor Xh, Tensor Dw) WeightGradScratch(Backend device, int features)
+        /// <summary>The cpu's weight-gradient scratch: [x | h_prev | 1] as [T*B, F + H + 1] and its product with dGates, [F + H + 1, 4H], made at first use.</summary>
+        public (Tensor Xh1, Tensor DwT) WeightGradScratch(Backend device, int features)
         {
             if (xh is null || dw is null)
             {
-                int fh = features + PrevStates.Cols;
-                xh = device.Zeros(PrevStates.Rows, fh);
-                dw = device.Zeros(GatesFlat.Cols, fh);
+                int w = features + PrevStates.Cols + 1;
+                xh = device.Zeros(PrevStates.Rows, w);
+                dw = device.Zeros(w, GatesFlat.Cols);
             }
             return (xh, dw);
         }

@@ -23,7 +23,8 @@ namespace RnnEngine.Engine.Layers;
 /// a ones column); each step adds h_{t-1} W_hh^T into its gate slice (beta = 1) and runs the fused cell. Backward sweeps
 /// t = T-1..0 with one GEMM per step for the recurrent dh; dW_ih and dW_hh are one GEMM each over all steps afterwards,
 /// the bias gradients one column sum. On the cpu both sweeps are one parallel job each (CpuBackend.LstmForwardSweep and
-/// LstmBackwardSweep: batch rows split over the cores for all steps, W_hh packed once, the biases added in the cell pass).
+/// LstmBackwardSweep: batch rows split over the cores for all steps, W_hh packed once, the biases added in the cell pass),
+/// and dW_ih, dW_hh and the bias gradient come from one GEMM, [x | h_prev | 1]^T dGates (CpuBackend.LstmWeightGradients).
 /// Activations are saved in buffers made at the first call for a (T, B) and reused.
 /// </summary>
 public sealed partial class Lstm : IDisposable
@@ -116,9 +117,9 @@ public sealed partial class Lstm : IDisposable
             Tensor? pw = peep[l]?.Value;
             if (device is CpuBackend cpu)
             {
-                // One parallel sweep over the steps; the biases are added in its cell pass.
-                device.Gemm(false, true, 1f, input, wih[l].Value, 0f, L.GatesFlat);
-                cpu.LstmForwardSweep(t, b, HiddenSize, L.GatesFlat, bih[l].Value, bhh[l].Value, whh[l].Value, pw, L.Hs, L.Cs);
+                // One parallel sweep over the steps: [x_t | h_{t-1}] [W_ih | W_hh]^T per step, the biases in the cell pass.
+                cpu.LstmForwardSweep(t, b, input.Cols, HiddenSize, input, wih[l].Value, whh[l].Value, bih[l].Value, bhh[l].Value, pw,
+                    L.GatesFlat, L.Hs, L.Cs);
             }
             else
             {
@@ -164,9 +165,14 @@ public sealed partial class Lstm : IDisposable
             var L = s.Layers[l];
             Tensor? pw = peep[l]?.Value, dpw = peep[l]?.Grad;
             Tensor[] dIn = l == NumLayers - 1 ? dySteps : s.DOutputStep;
-            if (device is CpuBackend cpu)
-                cpu.LstmBackwardSweep(t, b, HiddenSize, L.GatesFlat, L.Cs, pw, l == NumLayers - 1 ? dy : s.DOutputs, dhNl?[l], dcNl?[l],
-                    whh[l].Value, s.DGatesFlat, s.DhRec, s.DcCarry, dh0l?[l], dc0l?[l], dpw);
+            Tensor input = l == 0 ? s.FlatInput(s.Input!, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
+            // The gradient of this layer's input: dy of the layer below (its buffer is free once this layer's sweep has
+            // read each step), or dx.
+            Tensor? dInput = l > 0 ? s.DOutputs : dx?.Reshape(t * b, InputSize);
+            var cpu = device as CpuBackend;
+            if (cpu is not null)
+                cpu.LstmBackwardSweep(t, b, input.Cols, HiddenSize, L.GatesFlat, L.Cs, pw, l == NumLayers - 1 ? dy : s.DOutputs, dhNl?[l],
+                    dcNl?[l], wih[l].Value, whh[l].Value, s.DGatesFlat, dInput, s.DhRec, s.DcCarry, dh0l?[l], dc0l?[l], dpw);
             else for (int step = t - 1; step >= 0; step--)
             {
                 Tensor? dhRec = step == t - 1 ? dhNl?[l] : s.DhRec;
@@ -178,28 +184,22 @@ public sealed partial class Lstm : IDisposable
                 if (step > 0) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, s.DhRec);
                 else if (dh0l is not null) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, dh0l[l]);
             }
-            Tensor input = l == 0 ? s.FlatInput(s.Input!, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
-            if (device is CpuBackend cpuW)
+            if (cpu is not null)
             {
-                var (xh, dw) = L.WeightGradScratch(device, input.Cols);
-                cpuW.LstmWeightGradients(s.DGatesFlat, input, L.PrevStates, wih[l].Grad, whh[l].Grad, xh, dw);
+                var (xh1, dwT) = L.WeightGradScratch(device, input.Cols);
+                cpu.LstmWeightGradients(s.DGatesFlat, input, L.PrevStates, wih[l].Grad, whh[l].Grad, s.BiasGrad, xh1, dwT);
             }
             else
             {
                 device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
                 device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
+                device.ColumnSum(s.DGatesFlat, s.BiasGrad, accumulate: false);
             }
-            // b_ih and b_hh get the same gradient: one column sum, added to both.
-            device.ColumnSum(s.DGatesFlat, s.BiasGrad, accumulate: false);
+            // b_ih and b_hh get the same gradient (the column sums of dGates), added to both.
             device.Add(bih[l].Grad, s.BiasGrad, bih[l].Grad);
             device.Add(bhh[l].Grad, s.BiasGrad, bhh[l].Grad);
-            // The gradient of this layer's input: dy of the layer below (its buffer is free: this layer's sweep is done).
-            if (l > 0)
-            {
-                device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, s.DOutputs);
-                if (s.DropoutApplied) device.DropoutBackward(s.DOutputs, L.DropoutMask!, s.DOutputs);
-            }
-            else if (dx is not null) device.Gemm(false, false, 1f, s.DGatesFlat, wih[0].Value, 0f, dx.Reshape(t * b, InputSize));
+            if (cpu is null && dInput is not null) device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, dInput);
+            if (l > 0 && s.DropoutApplied) device.DropoutBackward(s.DOutputs, L.DropoutMask!, s.DOutputs);
         }
     }
 

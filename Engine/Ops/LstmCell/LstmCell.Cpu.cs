@@ -189,8 +189,8 @@ public sealed partial class CpuBackend
     }
 
     private static Vector512<float> LstmSigmoid512(Vector512<float> x) =>
-        Vector512<float>.One / (Vector512<float>.One + CpuSimd.Exp512(-x));
+        CpuSimd.Reciprocal512(Vector512<float>.One + CpuSimd.Exp512(-x));
 
     private static Vector512<float> LstmTanh512(Vector512<float> x) =>
-        Vector512<float>.One - Vector512.Create(2f) / (CpuSimd.Exp512(x + x) + Vector512<float>.One);
+        Vector512<float>.One - Vector512.Create(2f) * CpuSimd.Reciprocal512(CpuSimd.Exp512(x + x) + Vector512<float>.One);
 }

@@ -76,25 +76,26 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>
-    /// Forward recurrence of one layer. gates [T*B, 4H] holds x_t W_ih^T (without biases) and gets the activated gates;
-    /// hs, cs [(T+1)*B, H] hold h0, c0 in their first B rows and get h_t, c_t. Per step:
-    /// a_t = (gates_t + h_{t-1} W_hh^T) + (b_ih + b_hh), then the fused cell.
+    /// Forward recurrence of one layer. x [T*B, F] is the layer's input; gates [T*B, 4H] gets the activated gates; hs, cs
+    /// [(T+1)*B, H] hold h0, c0 in their first B rows and get h_t, c_t. Per step and row tile, one GEMM over the
+    /// concatenation: a_t = [x_t | h_{t-1}] [W_ih | W_hh]^T (K = F + H, the stacked weights packed once per sweep),
+    /// then the fused cell adds b_ih + b_hh. The input projection needs no pass of its own over the gate buffer.
     /// </summary>
-    internal unsafe void LstmForwardSweep(int t, int b, int hidden, Tensor gates, Tensor biasIh, Tensor biasHh, Tensor whh,
-        Tensor? peephole, Tensor hs, Tensor cs)
+    internal unsafe void LstmForwardSweep(int t, int b, int features, int hidden, Tensor x, Tensor wih, Tensor whh,
+        Tensor biasIh, Tensor biasHh, Tensor? peephole, Tensor gates, Tensor hs, Tensor cs)
     {
         lock (sweepLock)
         {
             var (path, mr, nr) = SweepKernel();
-            int g = 4 * hidden, tiles = (b + mr - 1) / mr, parts = SweepParts(tiles);
+            int g = 4 * hidden, k = features + hidden, tiles = (b + mr - 1) / mr, parts = SweepParts(tiles);
             int nPanels = (g + nr - 1) / nr;
-            EnsureSweepScratch(parts, mr, nr, hidden, (long)nPanels * nr * hidden);
+            EnsureSweepScratch(parts, mr, nr, k, (long)nPanels * nr * k);
             if (sweepBias.Length < g) sweepBias = new float[g];
             ReadOnlySpan<float> bi = biasIh.Span, bh = biasHh.Span;
             for (int j = 0; j < g; j++) sweepBias[j] = bi[j] + bh[j];
-            fixed (float* w = whh.Host) GemmPack.PackB(w + whh.Offset, true, g, hidden, 0, hidden, 0, g, sweepPanels, nr);
+            PackStackedTransposed(wih.Span, whh.Span, g, features, hidden, sweepPanels, nr);
             var job = lstmForwardJob ??= new LstmForwardSweepJob();
-            job.Set(this, path, mr, nr, parts, t, b, hidden, gates, peephole, hs, cs);
+            job.Set(this, path, mr, nr, parts, t, b, features, hidden, x, gates, peephole, hs, cs);
             try
             {
                 if (parts == 1) job.Execute(0);
@@ -105,22 +106,46 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>
-    /// Backward recurrence of one layer through the saved act (gates [T*B, 4H]) and cs [(T+1)*B, H]. dh [T*B, H] is the
-    /// output gradient per step, dhN, dcN [B, H] (null = 0) flow into the last step. Writes dGates [T*B, 4H], dh0 and dc0
-    /// when given, and accumulates dPeephole; dhRec, dcCarry [B, H] are scratch carried between steps.
+    /// op(B) = [W_ih | W_hh]^T ([F + H, G]) into micro-kernel panels: panel q holds (p, j) at q * K * nr + p * nr + j,
+    /// K = F + H, columns past G zero. Once per sweep (G * K elements), so a plain loop.
     /// </summary>
-    internal unsafe void LstmBackwardSweep(int t, int b, int hidden, Tensor act, Tensor cs, Tensor? peephole, Tensor dh,
-        Tensor? dhN, Tensor? dcN, Tensor whh, Tensor dGates, Tensor dhRec, Tensor dcCarry, Tensor? dh0, Tensor? dc0, Tensor? dPeephole)
+    private static unsafe void PackStackedTransposed(ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, int g, int f, int h, float* bp, int nr)
+    {
+        int k = f + h;
+        for (int q = 0; q * nr < g; q++)
+        {
+            float* panel = bp + (long)q * k * nr;
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < nr; j++)
+                {
+                    int col = q * nr + j;
+                    panel[p * nr + j] = col >= g ? 0f : p < f ? wih[col * f + p] : whh[col * h + p - f];
+                }
+        }
+    }
+
+    /// <summary>
+    /// Backward recurrence of one layer through the saved act (gates [T*B, 4H]) and cs [(T+1)*B, H]. dh [T*B, H] is the
+    /// output gradient per step, dhN, dcN [B, H] (null = 0) flow into the last step. Writes dGates [T*B, 4H], dx [T*B, F]
+    /// (dGates W_ih, when given: it may be dh itself, each step's rows are read before they are overwritten), dh0 and dc0
+    /// when given, and accumulates dPeephole; dhRec, dcCarry [B, H] are scratch carried between steps. Each row tile's
+    /// dGates is packed once for both of its GEMMs (dGates W_hh and dGates W_ih).
+    /// </summary>
+    internal unsafe void LstmBackwardSweep(int t, int b, int features, int hidden, Tensor act, Tensor cs, Tensor? peephole, Tensor dh,
+        Tensor? dhN, Tensor? dcN, Tensor wih, Tensor whh, Tensor dGates, Tensor? dx, Tensor dhRec, Tensor dcCarry, Tensor? dh0,
+        Tensor? dc0, Tensor? dPeephole)
     {
         lock (sweepLock)
         {
             var (path, mr, nr) = SweepKernel();
             int g = 4 * hidden, tiles = (b + mr - 1) / mr, parts = SweepParts(tiles);
-            int nPanels = (hidden + nr - 1) / nr;
-            EnsureSweepScratch(parts, mr, nr, g, (long)nPanels * nr * g);
+            long hPanels = (long)(hidden + nr - 1) / nr * nr * g, fPanels = (long)(features + nr - 1) / nr * nr * g;
+            EnsureSweepScratch(parts, mr, nr, g, hPanels + fPanels);
             fixed (float* w = whh.Host) GemmPack.PackB(w + whh.Offset, false, hidden, g, 0, g, 0, hidden, sweepPanels, nr);
+            fixed (float* w = wih.Host) GemmPack.PackB(w + wih.Offset, false, features, g, 0, g, 0, features, sweepPanels + hPanels, nr);
             var job = lstmBackwardJob ??= new LstmBackwardSweepJob();
-            job.Set(this, path, mr, nr, parts, t, b, hidden, act, cs, peephole, dh, dhN, dcN, dGates, dhRec, dcCarry, dh0, dc0);
+            job.Set(this, path, mr, nr, parts, t, b, features, hidden, act, cs, peephole, dh, dhN, dcN, dGates, dx, dhRec, dcCarry,
+                dh0, dc0, hPanels);
             try
             {
                 if (parts == 1) job.Execute(0);
@@ -168,40 +193,43 @@ public sealed partial class CpuBackend
     {
         private CpuBackend owner = null!;
         private CpuGemmPath path;
-        private int mr, nr, parts, t, b, hidden;
-        private float[]? gd, pd, hd, cd;
-        private int gOff, pOff, hOff, cOff;
+        private int mr, nr, parts, t, b, features, hidden;
+        private float[]? xd, gd, pd, hd, cd;
+        private int xOff, gOff, pOff, hOff, cOff;
 
-        public void Set(CpuBackend backend, CpuGemmPath kernel, int mrFull, int nrFull, int partCount, int steps, int batch, int h,
-            Tensor gates, Tensor? peephole, Tensor hs, Tensor cs)
+        public void Set(CpuBackend backend, CpuGemmPath kernel, int mrFull, int nrFull, int partCount, int steps, int batch, int f, int h,
+            Tensor x, Tensor gates, Tensor? peephole, Tensor hs, Tensor cs)
         {
-            owner = backend; path = kernel; mr = mrFull; nr = nrFull; parts = partCount; t = steps; b = batch; hidden = h;
+            owner = backend; path = kernel; mr = mrFull; nr = nrFull; parts = partCount; t = steps; b = batch; features = f; hidden = h;
+            xd = x.Host; xOff = x.Offset;
             gd = gates.Host; gOff = gates.Offset;
             pd = peephole?.Host; pOff = peephole?.Offset ?? 0;
             hd = hs.Host; hOff = hs.Offset;
             cd = cs.Host; cOff = cs.Offset;
         }
 
-        public void Clear() => gd = pd = hd = cd = null;
+        public void Clear() => xd = gd = pd = hd = cd = null;
 
         public void Execute(int part)
         {
             int tiles = (b + mr - 1) / mr, tile0 = tiles * part / parts, tile1 = tiles * (part + 1) / parts;
-            int g = 4 * hidden;
+            int g = 4 * hidden, k = features + hidden;
             float* ap = owner.sweepA[part], tmp = owner.sweepTmp[part], panels = owner.sweepPanels;
             float[] bias = owner.sweepBias;
-            fixed (float* pg = gd, ph = hd)
+            fixed (float* pg = gd, ph = hd, px = xd)
             {
                 for (int step = 0; step < t; step++)
                 {
-                    int gStep = gOff + step * b * g, hPrev = hOff + step * b * hidden;
+                    int gStep = gOff + step * b * g, hPrev = hOff + step * b * hidden, xStep = xOff + step * b * features;
                     var rows = new LstmForwardRows(gd!, gStep, cd!, cOff + step * b * hidden, pd, pOff, hd!, hPrev + b * hidden,
                         cd!, cOff + (step + 1) * b * hidden, gd!, gStep, hidden, bias);
                     for (int tile = tile0; tile < tile1; tile++)
                     {
                         int r0 = tile * mr, mrValid = Math.Min(mr, b - r0);
-                        GemmPack.PackA(ph + hPrev, false, b, hidden, r0, mrValid, 0, hidden, ap, mr);
-                        SweepTileGemm(path, mr, nr, hidden, ap, panels, pg + gStep + (long)r0 * g, g, 1f, mrValid, tmp);
+                        // The A panel of [x_t | h_{t-1}]: the first F packed k-steps from x, the next H from h.
+                        GemmPack.PackA(px + xStep, false, b, features, r0, mrValid, 0, features, ap, mr);
+                        GemmPack.PackA(ph + hPrev, false, b, hidden, r0, mrValid, 0, hidden, ap + features * mr, mr);
+                        SweepTileGemm(path, mr, nr, k, ap, panels, pg + gStep + (long)r0 * g, g, 0f, mrValid, tmp);
                         for (int r = r0; r < r0 + mrValid; r++) rows.Row(r);
                     }
                 }
@@ -213,15 +241,17 @@ public sealed partial class CpuBackend
     {
         private CpuBackend owner = null!;
         private CpuGemmPath path;
-        private int mr, nr, parts, t, b, hidden;
-        private float[]? ad, cd, pd, dhd, dhNd, dcNd, dgd, dhRd, dcCd, dh0d, dc0d;
-        private int aOff, cOff, pOff, dhOff, dhNOff, dcNOff, dgOff, dhROff, dcCOff, dh0Off, dc0Off;
+        private int mr, nr, parts, t, b, features, hidden;
+        private long wihPanels;
+        private float[]? ad, cd, pd, dhd, dhNd, dcNd, dgd, dxd, dhRd, dcCd, dh0d, dc0d;
+        private int aOff, cOff, pOff, dhOff, dhNOff, dcNOff, dgOff, dxOff, dhROff, dcCOff, dh0Off, dc0Off;
 
-        public void Set(CpuBackend backend, CpuGemmPath kernel, int mrFull, int nrFull, int partCount, int steps, int batch, int h,
-            Tensor act, Tensor cs, Tensor? peephole, Tensor dh, Tensor? dhN, Tensor? dcN, Tensor dGates, Tensor dhRec,
-            Tensor dcCarry, Tensor? dh0, Tensor? dc0)
+        public void Set(CpuBackend backend, CpuGemmPath kernel, int mrFull, int nrFull, int partCount, int steps, int batch, int f, int h,
+            Tensor act, Tensor cs, Tensor? peephole, Tensor dh, Tensor? dhN, Tensor? dcN, Tensor dGates, Tensor? dx, Tensor dhRec,
+            Tensor dcCarry, Tensor? dh0, Tensor? dc0, long wihPanelOffset)
         {
-            owner = backend; path = kernel; mr = mrFull; nr = nrFull; parts = partCount; t = steps; b = batch; hidden = h;
+            owner = backend; path = kernel; mr = mrFull; nr = nrFull; parts = partCount; t = steps; b = batch; features = f; hidden = h;
+            wihPanels = wihPanelOffset;
             ad = act.Host; aOff = act.Offset;
             cd = cs.Host; cOff = cs.Offset;
             pd = peephole?.Host; pOff = peephole?.Offset ?? 0;
@@ -229,20 +259,22 @@ public sealed partial class CpuBackend
             dhNd = dhN?.Host; dhNOff = dhN?.Offset ?? 0;
             dcNd = dcN?.Host; dcNOff = dcN?.Offset ?? 0;
             dgd = dGates.Host; dgOff = dGates.Offset;
+            dxd = dx?.Host; dxOff = dx?.Offset ?? 0;
             dhRd = dhRec.Host; dhROff = dhRec.Offset;
             dcCd = dcCarry.Host; dcCOff = dcCarry.Offset;
             dh0d = dh0?.Host; dh0Off = dh0?.Offset ?? 0;
             dc0d = dc0?.Host; dc0Off = dc0?.Offset ?? 0;
         }
 
-        public void Clear() => ad = cd = pd = dhd = dhNd = dcNd = dgd = dhRd = dcCd = dh0d = dc0d = null;
+        public void Clear() => ad = cd = pd = dhd = dhNd = dcNd = dgd = dxd = dhRd = dcCd = dh0d = dc0d = null;
 
         public void Execute(int part)
         {
             int tiles = (b + mr - 1) / mr, tile0 = tiles * part / parts, tile1 = tiles * (part + 1) / parts;
             int g = 4 * hidden;
             float* ap = owner.sweepA[part], tmp = owner.sweepTmp[part], panels = owner.sweepPanels;
-            fixed (float* pdg = dgd, pdhR = dhRd, pdh0 = dh0d)
+            float* wihP = panels + wihPanels;
+            fixed (float* pdg = dgd, pdhR = dhRd, pdh0 = dh0d, pdx = dxd)
             {
                 for (int step = t - 1; step >= 0; step--)
                 {
@@ -254,15 +286,17 @@ public sealed partial class CpuBackend
                     var rows = new LstmBackwardRows(ad!, aOff + step * b * g, cd!, cOff + step * b * hidden, cd!, cOff + (step + 1) * b * hidden,
                         pd, pOff, dhd!, dhOff + step * b * hidden, dhExtra, dhExtraOff, dcNext, dcNextOff, dgd!, dgStep,
                         toDc0 ? dc0d! : dcCd!, toDc0 ? dc0Off : dcCOff, hidden);
-                    // The recurrent gradient for step - 1, or dh0 after the first step.
+                    // The recurrent gradient for step - 1 (or dh0 after the first step) and this step's dx.
                     float* dhOut = step > 0 ? pdhR + dhROff : pdh0 is null ? null : pdh0 + dh0Off;
+                    float* dxOut = pdx is null ? null : pdx + dxOff + (long)step * b * features;
                     for (int tile = tile0; tile < tile1; tile++)
                     {
                         int r0 = tile * mr, mrValid = Math.Min(mr, b - r0);
                         for (int r = r0; r < r0 + mrValid; r++) rows.Row(r);
-                        if (dhOut == null) continue;
+                        if (dhOut == null && dxOut == null) continue;
                         GemmPack.PackA(pdg + dgStep, false, b, g, r0, mrValid, 0, g, ap, mr);
-                        SweepTileGemm(path, mr, nr, g, ap, panels, dhOut + (long)r0 * hidden, hidden, 0f, mrValid, tmp);
+                        if (dhOut != null) SweepTileGemm(path, mr, nr, g, ap, panels, dhOut + (long)r0 * hidden, hidden, 0f, mrValid, tmp);
+                        if (dxOut != null) SweepTileGemm(path, mr, nr, g, ap, wihP, dxOut + (long)r0 * features, features, 0f, mrValid, tmp);
                     }
                 }
             }
@@ -273,31 +307,37 @@ public sealed partial class CpuBackend
 public sealed partial class CpuBackend
 {
     /// <summary>
-    /// dW_ih += dGates^T x and dW_hh += dGates^T h_prev as one GEMM over the concatenation [x | h_prev] ([N, F + H], copied
-    /// into <paramref name="xh"/>): the transposed dGates is packed once instead of twice, and the N = F + H columns fill
-    /// the micro-kernel's panels better than F and H apart. <paramref name="dw"/> [4H, F + H] is scratch.
+    /// The weight and bias gradients of one LSTM layer as one GEMM: [x | h_prev | 1]^T dGates ([F + H + 1, N] x [N, 4H],
+    /// the concatenation copied into <paramref name="xh1"/> [N, F + H + 1]) gives dW_ih^T, dW_hh^T and the bias gradient
+    /// (the column sums of dGates) in one pass over dGates. In this orientation dGates is packed as the GEMM's B (whole
+    /// contiguous rows) and each packed [x | h | 1] panel serves all 4H columns. dW_ih, dW_hh are accumulated (+=);
+    /// <paramref name="biasGrad"/> [4H] is overwritten; <paramref name="dwT"/> [F + H + 1, 4H] is scratch.
     /// </summary>
-    internal void LstmWeightGradients(Tensor dGates, Tensor input, Tensor prevStates, Tensor dWih, Tensor dWhh, Tensor xh, Tensor dw)
+    internal void LstmWeightGradients(Tensor dGates, Tensor input, Tensor prevStates, Tensor dWih, Tensor dWhh, Tensor biasGrad,
+        Tensor xh1, Tensor dwT)
     {
-        int n = dGates.Rows, g = dGates.Cols, f = input.Cols, h = prevStates.Cols, fh = f + h;
-        if (input.Rows != n || prevStates.Rows != n || xh.Rows != n || xh.Cols != fh || dw.Rows != g || dw.Cols != fh
-            || dWih.Length != g * f || dWhh.Length != g * h)
+        int n = dGates.Rows, g = dGates.Cols, f = input.Cols, h = prevStates.Cols, w = f + h + 1;
+        if (input.Rows != n || prevStates.Rows != n || xh1.Rows != n || xh1.Cols != w || dwT.Rows != w || dwT.Cols != g
+            || dWih.Length != g * f || dWhh.Length != g * h || biasGrad.Length != g)
             throw new ArgumentException($"lstm weight gradients: dGates {dGates.ShapeString}, input {input.ShapeString}, h_prev {prevStates.ShapeString}, "
-                + $"xh {xh.ShapeString}, dw {dw.ShapeString}, dW_ih {dWih.ShapeString}, dW_hh {dWhh.ShapeString} do not fit");
+                + $"xh1 {xh1.ShapeString}, dwT {dwT.ShapeString}, dW_ih {dWih.ShapeString}, dW_hh {dWhh.ShapeString}, bias {biasGrad.ShapeString} do not fit");
         ReadOnlySpan<float> x = input.Span, hp = prevStates.Span;
-        Span<float> cat = xh.Span;
+        Span<float> cat = xh1.Span;
         for (int r = 0; r < n; r++)
         {
-            x.Slice(r * f, f).CopyTo(cat.Slice(r * fh, f));
-            hp.Slice(r * h, h).CopyTo(cat.Slice(r * fh + f, h));
+            x.Slice(r * f, f).CopyTo(cat.Slice(r * w, f));
+            hp.Slice(r * h, h).CopyTo(cat.Slice(r * w + f, h));
+            cat[r * w + f + h] = 1f;
         }
-        Gemm(true, false, 1f, dGates, xh, 0f, dw);
-        ReadOnlySpan<float> d = dw.Span;
+        Gemm(true, false, 1f, xh1, dGates, 0f, dwT);
+        ReadOnlySpan<float> d = dwT.Span;
         Span<float> gi = dWih.Span, gh = dWhh.Span;
         for (int i = 0; i < g; i++)
         {
-            CpuSimd.Add(gi.Slice(i * f, f), d.Slice(i * fh, f), gi.Slice(i * f, f));
-            CpuSimd.Add(gh.Slice(i * h, h), d.Slice(i * fh + f, h), gh.Slice(i * h, h));
+            Span<float> rowI = gi.Slice(i * f, f), rowH = gh.Slice(i * h, h);
+            for (int j = 0; j < f; j++) rowI[j] += d[j * g + i];
+            for (int j = 0; j < h; j++) rowH[j] += d[(f + j) * g + i];
         }
+        d.Slice((f + h) * g, g).CopyTo(biasGrad.Span);
     }
 }
