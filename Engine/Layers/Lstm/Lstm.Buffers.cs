@@ -172,12 +172,18 @@ public sealed partial class Lstm
         public readonly int B;
         public readonly Tensor Gates;          // [B, 4H]
         public readonly Tensor Ones;           // [B, 1]
+        public readonly Tensor HPairAll, CPairAll; // [2, B, H]: state in, state out (the cpu runs a step as a one-step sweep)
+        public readonly Tensor[] HPair, CPair;
         public readonly ViewCache H = new(), C = new();
 
         public StepBuffers(Backend device, int b, int hidden)
         {
             B = b;
             Gates = device.Zeros(b, 4 * hidden);
+            HPairAll = device.Zeros(2, b, hidden);
+            CPairAll = device.Zeros(2, b, hidden);
+            HPair = Steps(HPairAll, 2);
+            CPair = Steps(CPairAll, 2);
             var onesHost = new float[b];
             Array.Fill(onesHost, 1f);
             Ones = device.FromArray(onesHost, b, 1);
@@ -187,6 +193,8 @@ public sealed partial class Lstm
         {
             Gates.Dispose();
             Ones.Dispose();
+            HPairAll.Dispose();
+            CPairAll.Dispose();
         }
     }
 

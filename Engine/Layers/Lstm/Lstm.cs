@@ -218,6 +218,22 @@ public sealed partial class Lstm : IDisposable
             throw new ArgumentException($"lstm: step output y has shape {y.ShapeString}, expected [{b}, {HiddenSize}]");
         var s = StepBuffersFor(b);
         Tensor[] hl = s.H.Get(h), cl = s.C.Get(c);
+        if (device is CpuBackend cpu)
+        {
+            // The forward sweep over one step: the same arithmetic as Forward, so a step from the same state gives
+            // bit-identical outputs (free decoding's first step equals teacher forcing's).
+            for (int l = 0; l < NumLayers; l++)
+            {
+                device.Copy(hl[l], s.HPair[0]);
+                device.Copy(cl[l], s.CPair[0]);
+                cpu.LstmForwardSweep(1, b, l == 0 ? InputSize : HiddenSize, HiddenSize, l == 0 ? x : hl[l - 1], wih[l].Value, whh[l].Value,
+                    bih[l].Value, bhh[l].Value, peep[l]?.Value, s.Gates, s.HPairAll, s.CPairAll);
+                device.Copy(s.HPair[1], hl[l]);
+                device.Copy(s.CPair[1], cl[l]);
+            }
+            device.Copy(hl[NumLayers - 1], y);
+            return;
+        }
         for (int l = 0; l < NumLayers; l++)
         {
             device.Gemm(false, false, 1f, s.Ones, bihRow[l], 0f, s.Gates);
