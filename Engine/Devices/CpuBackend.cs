@@ -43,6 +43,7 @@ public sealed partial class CpuBackend : Backend
     {
         pool.Dispose();
         FreeGemmScratch();
+        FreeSweepScratch();
     }
 
     /// <summary>Runs body(i) for i in [0, count) on up to <see cref="Threads"/> threads (the persistent <see cref="WorkerPool"/>).</summary>

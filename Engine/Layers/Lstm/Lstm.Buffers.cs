@@ -44,7 +44,8 @@ public sealed partial class Lstm
     /// <summary>Per-layer saved activations of one forward. Hs, Cs are [T+1, B, H] with the initial state at index 0.</summary>
     private sealed class LayerBuffers : IDisposable
     {
-        private readonly Tensor gates, hs, cs;
+        private readonly Tensor gates;
+        public readonly Tensor Hs, Cs;        // [T+1, B, H]: the whole state sequences (the cpu sweep walks them)
         public readonly Tensor GatesFlat;     // [T*B, 4H]: pre-activations, then (in place) activated i, f, g, o
         public readonly Tensor[] GateStep;    // [B, 4H] per step
         public readonly Tensor[] HStep, CStep; // [B, H] per step, T+1 of each
@@ -61,21 +62,37 @@ public sealed partial class Lstm
                 DropoutMask = device.Zeros(t * b, hidden);
             }
             gates = device.Zeros(t, b, 4 * hidden);
-            hs = device.Zeros(t + 1, b, hidden);
-            cs = device.Zeros(t + 1, b, hidden);
+            Hs = device.Zeros(t + 1, b, hidden);
+            Cs = device.Zeros(t + 1, b, hidden);
             GatesFlat = gates.Reshape(t * b, 4 * hidden);
             GateStep = Steps(gates, t);
-            HStep = Steps(hs, t + 1);
-            CStep = Steps(cs, t + 1);
-            Outputs = hs.Slice(b * hidden, t * b, hidden);
-            PrevStates = hs.Slice(0, t * b, hidden);
+            HStep = Steps(Hs, t + 1);
+            CStep = Steps(Cs, t + 1);
+            Outputs = Hs.Slice(b * hidden, t * b, hidden);
+            PrevStates = Hs.Slice(0, t * b, hidden);
+        }
+
+        private Tensor? xh, dw;
+
+        /// <summary>The cpu's weight-gradient scratch: [x | h_prev | 1] as [T*B, F + H + 1] and its product with dGates, [F + H + 1, 4H], made at first use.</summary>
+        public (Tensor Xh1, Tensor DwT) WeightGradScratch(Backend device, int features)
+        {
+            if (xh is null || dw is null)
+            {
+                int w = features + PrevStates.Cols + 1;
+                xh = device.Zeros(PrevStates.Rows, w);
+                dw = device.Zeros(w, GatesFlat.Cols);
+            }
+            return (xh, dw);
         }
 
         public void Dispose()
         {
+            xh?.Dispose();
+            dw?.Dispose();
             gates.Dispose();
-            hs.Dispose();
-            cs.Dispose();
+            Hs.Dispose();
+            Cs.Dispose();
             DroppedInput?.Dispose();
             DropoutMask?.Dispose();
         }
@@ -89,13 +106,14 @@ public sealed partial class Lstm
         public Tensor? Input;                  // the x of the last forward, read again for dW_ih
         public readonly LayerBuffers[] Layers;
         public readonly Tensor ZeroState;      // [B, H] zeros for an absent h0 / c0
-        public readonly Tensor OnesColumn, OnesRow; // [T*B, 1] and [1, T*B]: bias broadcast and bias gradient by GEMM
+        public readonly Tensor OnesColumn;     // [T*B, 1]: bias broadcast by GEMM (backends without the cpu sweep)
         private readonly Tensor ones, dGates, dOutputs;
         public readonly Tensor DGatesFlat;     // [T*B, 4H], shared by the layers (each finishes with it before the next)
         public readonly Tensor[] DGateStep;
         public readonly Tensor DOutputs;       // [T*B, H] gradient of the layer below's outputs
         public readonly Tensor[] DOutputStep;
         public readonly Tensor DhRec, DcCarry; // [B, H] recurrent gradients carried from step t+1 to t
+        public readonly Tensor BiasGrad;       // [4H]: the column sums of DGatesFlat, the gradient of both biases
         private readonly ViewCache[] caches;   // caller tensors: 0 h0, 1 c0, 2 hN, 3 cN, 4 dhN, 5 dcN, 6 dh0, 7 dc0
         private readonly ViewCache steps = new();
 
@@ -110,7 +128,6 @@ public sealed partial class Lstm
             Array.Fill(onesHost, 1f);
             ones = device.FromArray(onesHost, t * b);
             OnesColumn = ones.Reshape(t * b, 1);
-            OnesRow = ones.Reshape(1, t * b);
             dGates = device.Zeros(t, b, 4 * hidden);
             DGatesFlat = dGates.Reshape(t * b, 4 * hidden);
             DGateStep = Steps(dGates, t);
@@ -119,6 +136,7 @@ public sealed partial class Lstm
             DOutputStep = Steps(dOutputs, t);
             DhRec = device.Zeros(b, hidden);
             DcCarry = device.Zeros(b, hidden);
+            BiasGrad = device.Zeros(4 * hidden);
             caches = new ViewCache[8];
             for (int i = 0; i < caches.Length; i++) caches[i] = new ViewCache();
         }
@@ -145,6 +163,7 @@ public sealed partial class Lstm
             dOutputs.Dispose();
             DhRec.Dispose();
             DcCarry.Dispose();
+            BiasGrad.Dispose();
         }
     }
 
@@ -153,12 +172,18 @@ public sealed partial class Lstm
         public readonly int B;
         public readonly Tensor Gates;          // [B, 4H]
         public readonly Tensor Ones;           // [B, 1]
+        public readonly Tensor HPairAll, CPairAll; // [2, B, H]: state in, state out (the cpu runs a step as a one-step sweep)
+        public readonly Tensor[] HPair, CPair;
         public readonly ViewCache H = new(), C = new();
 
         public StepBuffers(Backend device, int b, int hidden)
         {
             B = b;
             Gates = device.Zeros(b, 4 * hidden);
+            HPairAll = device.Zeros(2, b, hidden);
+            CPairAll = device.Zeros(2, b, hidden);
+            HPair = Steps(HPairAll, 2);
+            CPair = Steps(CPairAll, 2);
             var onesHost = new float[b];
             Array.Fill(onesHost, 1f);
             Ones = device.FromArray(onesHost, b, 1);
@@ -168,6 +193,8 @@ public sealed partial class Lstm
         {
             Gates.Dispose();
             Ones.Dispose();
+            HPairAll.Dispose();
+            CPairAll.Dispose();
         }
     }
 

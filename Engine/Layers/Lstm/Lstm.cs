@@ -21,15 +21,18 @@ namespace RnnEngine.Engine.Layers;
 ///
 /// Work per layer: one GEMM projects all T steps' inputs at once ([T*B, F] x W_ih^T, biases first by rank-1 GEMMs with
 /// a ones column); each step adds h_{t-1} W_hh^T into its gate slice (beta = 1) and runs the fused cell. Backward sweeps
-/// t = T-1..0 with one GEMM per step for the recurrent dh; dW_ih, dW_hh and the bias gradients are one GEMM each over
-/// all steps afterwards. Activations are saved in buffers made at the first call for a (T, B) and reused.
+/// t = T-1..0 with one GEMM per step for the recurrent dh; dW_ih and dW_hh are one GEMM each over all steps afterwards,
+/// the bias gradients one column sum. On the cpu both sweeps are one parallel job each (CpuBackend.LstmForwardSweep and
+/// LstmBackwardSweep: batch rows split over the cores for all steps, W_hh packed once, the biases added in the cell pass),
+/// and dW_ih, dW_hh and the bias gradient come from one GEMM, [x | h_prev | 1]^T dGates (CpuBackend.LstmWeightGradients).
+/// Activations are saved in buffers made at the first call for a (T, B) and reused.
 /// </summary>
 public sealed partial class Lstm : IDisposable
 {
     private readonly Backend device;
     private readonly Parameter[] wih, whh, bih, bhh;
     private readonly Parameter?[] peep;
-    private readonly Tensor[] bihRow, bhhRow, bihGradRow, bhhGradRow; // [1, 4H] views for the rank-1 bias GEMMs
+    private readonly Tensor[] bihRow, bhhRow; // [1, 4H] views for the rank-1 bias GEMMs
     private readonly ulong dropoutSeed;
     private ulong dropoutOffset;
 
@@ -74,8 +77,6 @@ public sealed partial class Lstm : IDisposable
         }
         bihRow = Array.ConvertAll(bih, p => p.Value.Reshape(1, g));
         bhhRow = Array.ConvertAll(bhh, p => p.Value.Reshape(1, g));
-        bihGradRow = Array.ConvertAll(bih, p => p.Grad.Reshape(1, g));
-        bhhGradRow = Array.ConvertAll(bhh, p => p.Grad.Reshape(1, g));
         // One seed, one stream per parameter (its index): the same values on every backend.
         for (int p = 0; p < all.Count; p++) all[p].InitUniform(bound, seed, (ulong)p);
         Parameters = all;
@@ -113,15 +114,24 @@ public sealed partial class Lstm : IDisposable
                 dropoutOffset += (ulong)input.Length;
                 input = L.DroppedInput!;
             }
-            device.Gemm(false, false, 1f, s.OnesColumn, bihRow[l], 0f, L.GatesFlat);
-            device.Gemm(false, false, 1f, s.OnesColumn, bhhRow[l], 1f, L.GatesFlat);
-            device.Gemm(false, true, 1f, input, wih[l].Value, 1f, L.GatesFlat);
             Tensor? pw = peep[l]?.Value;
-            for (int step = 0; step < t; step++)
+            if (device is CpuBackend cpu)
             {
-                var gates = L.GateStep[step];
-                device.Gemm(false, true, 1f, L.HStep[step], whh[l].Value, 1f, gates);
-                device.LstmCellForward(gates, L.CStep[step], pw, L.HStep[step + 1], L.CStep[step + 1], gates);
+                // One parallel sweep over the steps: [x_t | h_{t-1}] [W_ih | W_hh]^T per step, the biases in the cell pass.
+                cpu.LstmForwardSweep(t, b, input.Cols, HiddenSize, input, wih[l].Value, whh[l].Value, bih[l].Value, bhh[l].Value, pw,
+                    L.GatesFlat, L.Hs, L.Cs);
+            }
+            else
+            {
+                device.Gemm(false, false, 1f, s.OnesColumn, bihRow[l], 0f, L.GatesFlat);
+                device.Gemm(false, false, 1f, s.OnesColumn, bhhRow[l], 1f, L.GatesFlat);
+                device.Gemm(false, true, 1f, input, wih[l].Value, 1f, L.GatesFlat);
+                for (int step = 0; step < t; step++)
+                {
+                    var gates = L.GateStep[step];
+                    device.Gemm(false, true, 1f, L.HStep[step], whh[l].Value, 1f, gates);
+                    device.LstmCellForward(gates, L.CStep[step], pw, L.HStep[step + 1], L.CStep[step + 1], gates);
+                }
             }
             if (hNl is not null) device.Copy(L.HStep[t], hNl[l]);
             if (cNl is not null) device.Copy(L.CStep[t], cNl[l]);
@@ -155,7 +165,15 @@ public sealed partial class Lstm : IDisposable
             var L = s.Layers[l];
             Tensor? pw = peep[l]?.Value, dpw = peep[l]?.Grad;
             Tensor[] dIn = l == NumLayers - 1 ? dySteps : s.DOutputStep;
-            for (int step = t - 1; step >= 0; step--)
+            Tensor input = l == 0 ? s.FlatInput(s.Input!, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
+            // The gradient of this layer's input: dy of the layer below (its buffer is free once this layer's sweep has
+            // read each step), or dx.
+            Tensor? dInput = l > 0 ? s.DOutputs : dx?.Reshape(t * b, InputSize);
+            var cpu = device as CpuBackend;
+            if (cpu is not null)
+                cpu.LstmBackwardSweep(t, b, input.Cols, HiddenSize, L.GatesFlat, L.Cs, pw, l == NumLayers - 1 ? dy : s.DOutputs, dhNl?[l],
+                    dcNl?[l], wih[l].Value, whh[l].Value, s.DGatesFlat, dInput, s.DhRec, s.DcCarry, dh0l?[l], dc0l?[l], dpw);
+            else for (int step = t - 1; step >= 0; step--)
             {
                 Tensor? dhRec = step == t - 1 ? dhNl?[l] : s.DhRec;
                 Tensor? dcNext = step == t - 1 ? dcNl?[l] : s.DcCarry;
@@ -166,18 +184,22 @@ public sealed partial class Lstm : IDisposable
                 if (step > 0) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, s.DhRec);
                 else if (dh0l is not null) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, dh0l[l]);
             }
-            Tensor input = l == 0 ? s.FlatInput(s.Input!, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
-            device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
-            device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
-            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bihGradRow[l]);
-            device.Gemm(false, false, 1f, s.OnesRow, s.DGatesFlat, 1f, bhhGradRow[l]);
-            // The gradient of this layer's input: dy of the layer below (its buffer is free: this layer's sweep is done).
-            if (l > 0)
+            if (cpu is not null)
             {
-                device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, s.DOutputs);
-                if (s.DropoutApplied) device.DropoutBackward(s.DOutputs, L.DropoutMask!, s.DOutputs);
+                var (xh1, dwT) = L.WeightGradScratch(device, input.Cols);
+                cpu.LstmWeightGradients(s.DGatesFlat, input, L.PrevStates, wih[l].Grad, whh[l].Grad, s.BiasGrad, xh1, dwT);
             }
-            else if (dx is not null) device.Gemm(false, false, 1f, s.DGatesFlat, wih[0].Value, 0f, dx.Reshape(t * b, InputSize));
+            else
+            {
+                device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
+                device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
+                device.ColumnSum(s.DGatesFlat, s.BiasGrad, accumulate: false);
+            }
+            // b_ih and b_hh get the same gradient (the column sums of dGates), added to both.
+            device.Add(bih[l].Grad, s.BiasGrad, bih[l].Grad);
+            device.Add(bhh[l].Grad, s.BiasGrad, bhh[l].Grad);
+            if (cpu is null && dInput is not null) device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, dInput);
+            if (l > 0 && s.DropoutApplied) device.DropoutBackward(s.DOutputs, L.DropoutMask!, s.DOutputs);
         }
     }
 
@@ -196,6 +218,22 @@ public sealed partial class Lstm : IDisposable
             throw new ArgumentException($"lstm: step output y has shape {y.ShapeString}, expected [{b}, {HiddenSize}]");
         var s = StepBuffersFor(b);
         Tensor[] hl = s.H.Get(h), cl = s.C.Get(c);
+        if (device is CpuBackend cpu)
+        {
+            // The forward sweep over one step: the same arithmetic as Forward, so a step from the same state gives
+            // bit-identical outputs (free decoding's first step equals teacher forcing's).
+            for (int l = 0; l < NumLayers; l++)
+            {
+                device.Copy(hl[l], s.HPair[0]);
+                device.Copy(cl[l], s.CPair[0]);
+                cpu.LstmForwardSweep(1, b, l == 0 ? InputSize : HiddenSize, HiddenSize, l == 0 ? x : hl[l - 1], wih[l].Value, whh[l].Value,
+                    bih[l].Value, bhh[l].Value, peep[l]?.Value, s.Gates, s.HPairAll, s.CPairAll);
+                device.Copy(s.HPair[1], hl[l]);
+                device.Copy(s.CPair[1], cl[l]);
+            }
+            device.Copy(hl[NumLayers - 1], y);
+            return;
+        }
         for (int l = 0; l < NumLayers; l++)
         {
             device.Gemm(false, false, 1f, s.Ones, bihRow[l], 0f, s.Gates);

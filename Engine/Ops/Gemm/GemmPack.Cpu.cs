@@ -20,6 +20,12 @@ internal static unsafe class GemmPack
         if (transA)
         {
             // op(A)[i, p] = A[p, i]: each packed k-step is a contiguous run of A's row p.
+            if (mr == 8 && mrFull == 8 && Vector256.IsHardwareAccelerated)
+            {
+                float* src8 = a + (long)p0 * m + i0;
+                for (int p = 0; p < kc; p++) Vector256.Store(Vector256.Load(src8 + (long)p * m), ap + p * 8);
+                return;
+            }
             for (int p = 0; p < kc; p++)
             {
                 float* src = a + (long)(p0 + p) * m + i0;

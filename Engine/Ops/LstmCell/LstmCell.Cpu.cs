@@ -16,7 +16,7 @@ public sealed partial class CpuBackend
         int gOff = gates.Offset, cpOff = cPrev.Offset, hOff = h.Offset, cOff = c.Offset, aOff = act.Offset;
         int pOff = peephole?.Offset ?? 0;
 
-        var rows = new LstmForwardRows(gd, gOff, cpd, cpOff, pd, pOff, hd, hOff, cd, cOff, ad, aOff, hidden);
+        var rows = new LstmForwardRows(gd, gOff, cpd, cpOff, pd, pOff, hd, hOff, cd, cOff, ad, aOff, hidden, null);
         // The struct keeps the serial path allocation-free; only the parallel path boxes it into a delegate.
         if (b * hidden < CellParallelElements) { for (int r = 0; r < b; r++) rows.Row(r); }
         else ParallelFor(b, rows.Row);
@@ -50,9 +50,12 @@ public sealed partial class CpuBackend
         }
     }
 
-    /// <summary>One forward row; a struct (no closure) so the serial path allocates nothing per step.</summary>
+    /// <summary>
+    /// One forward row; a struct (no closure) so the serial path allocates nothing per step. bias [4H], when given, is
+    /// added to the pre-activations first (the layer's sweep folds b_ih + b_hh in here instead of a pass over all steps).
+    /// </summary>
     private readonly struct LstmForwardRows(float[] gd, int gOff, float[] cpd, int cpOff, float[]? pd, int pOff, float[] hd, int hOff,
-        float[] cd, int cOff, float[] ad, int aOff, int hidden)
+        float[] cd, int cOff, float[] ad, int aOff, int hidden, float[]? bias)
     {
         public void Row(int r)
         {
@@ -68,6 +71,13 @@ public sealed partial class CpuBackend
                     var af = Vector512.Create(gd.AsSpan(g0 + hidden + j, 16));
                     var ag = Vector512.Create(gd.AsSpan(g0 + 2 * hidden + j, 16));
                     var ao = Vector512.Create(gd.AsSpan(g0 + 3 * hidden + j, 16));
+                    if (bias is not null)
+                    {
+                        ai += Vector512.Create(bias.AsSpan(j, 16));
+                        af += Vector512.Create(bias.AsSpan(hidden + j, 16));
+                        ag += Vector512.Create(bias.AsSpan(2 * hidden + j, 16));
+                        ao += Vector512.Create(bias.AsSpan(3 * hidden + j, 16));
+                    }
                     if (pd is not null)
                     {
                         ai += Vector512.Create(pd.AsSpan(pOff + j, 16)) * cp;
@@ -92,6 +102,7 @@ public sealed partial class CpuBackend
             {
                 float cp = cpd[cp0 + j];
                 float ai = gd[g0 + j], af = gd[g0 + hidden + j], ag = gd[g0 + 2 * hidden + j], ao = gd[g0 + 3 * hidden + j];
+                if (bias is not null) { ai += bias[j]; af += bias[hidden + j]; ag += bias[2 * hidden + j]; ao += bias[3 * hidden + j]; }
                 if (pd is not null) { ai += pd[pOff + j] * cp; af += pd[pOff + hidden + j] * cp; }
                 float i = LstmMath.Sigmoid(ai), f = LstmMath.Sigmoid(af), g = LstmMath.Tanh(ag);
                 float cn = f * cp + i * g;
@@ -178,8 +189,8 @@ public sealed partial class CpuBackend
     }
 
     private static Vector512<float> LstmSigmoid512(Vector512<float> x) =>
-        Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
+        CpuSimd.Reciprocal512(Vector512<float>.One + CpuSimd.Exp512(-x));
 
     private static Vector512<float> LstmTanh512(Vector512<float> x) =>
-        Vector512<float>.One - Vector512.Create(2f) / (Vector512.Exp(x + x) + Vector512<float>.One);
+        Vector512<float>.One - Vector512.Create(2f) * CpuSimd.Reciprocal512(CpuSimd.Exp512(x + x) + Vector512<float>.One);
 }
