@@ -46,34 +46,37 @@ for cell in "${CELLS[@]}"; do
   run ours-t2 "$cell" dotnet "$DLL" bench --arch "$arch" ${CFG[$c]} --device cpu --threads 2 --min-seconds "$MIN" $STEPS
   run peer-t1 "$cell" /usr/bin/python3 "$PEER" --arch "$arch" ${CFG[$c]} --threads 1 --min-seconds "$MIN" $STEPS
   [[ -x $TS && $arch != gru-attn ]] && run ts-t1 "$cell" "$TS" --arch "$arch" ${CFG[$c]} --threads 1 --min-seconds "$MIN" $STEPS
+  # no --threads: the probe picks (what the acceptance check runs)
+  run ours-auto "$cell" dotnet "$DLL" bench --arch "$arch" ${CFG[$c]} --device cpu --min-seconds "$MIN" $STEPS
   echo "# $cell done" >&2
 done
 /usr/bin/python3 - "$ROWS" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 keys = [("train_windows_per_s", "train"), ("score_tf_windows_per_s", "score_tf"), ("score_free_windows_per_s", "score_free")]
-whos = ("ours-t1", "ours-t2", "peer-default", "peer-t1", "ts-t2", "ts-t1")
+whos = ("ours-t1", "ours-t2", "peer-default", "peer-t1", "ts-t2", "ts-t1", "ours-auto")
 def get(cell, who):
     r = [x for x in rows if x["cell"] == cell and x["who"] == who]
     return r[0] if r else None
 def ratio(a, b): return f"{a / b:.2f}x" if a and b else "-"
 def num(x): return f"{x:,.0f}" if x else "-"
-print("| cell | metric | ours t1 | ours t2 | PyTorch t2 | PyTorch t1 | TorchSharp t2 | TorchSharp t1 | ours / best peer | ours / PyTorch | ours / TorchSharp |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| cell | metric | ours t1 | ours t2 | PyTorch t2 | PyTorch t1 | TorchSharp t2 | TorchSharp t1 | ours / best peer | ours / PyTorch | ours / TorchSharp | ours probed (threads) | probed / best peer |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 worst = {}
 for cell in dict.fromkeys(x["cell"] for x in rows):
     r = [get(cell, w) for w in whos]
     for k, name in keys:
-        v = [(x or {}).get(k) or 0 for x in r]
+        v = [(x or {}).get(k) or 0 for x in r[:6]]
+        auto = (r[6] or {}).get(k) or 0
         ours, pt, ts = max(v[0:2]), max(v[2:4]), max(v[4:6])
         best = max(pt, ts)
         if name not in worst or (best and ours / best < worst[name][0]): worst[name] = (ours / best if best else 0, cell)
         print(f"| {cell} | {name} (windows/s) | " + " | ".join(num(x) for x in v)
-              + f" | **{ratio(ours, best)}** | {ratio(ours, pt)} | {ratio(ours, ts)} |")
+              + f" | **{ratio(ours, best)}** | {ratio(ours, pt)} | {ratio(ours, ts)} | {num(auto)} ({(r[6] or {}).get('threads', '-')}) | {ratio(auto, best)} |")
     rss = [(x or {}).get("process_rss_mb") for x in r]
-    print(f"| {cell} | peak RSS of the process (MiB) | " + " | ".join(str(x) if x else "-" for x in rss) + " | | | |")
+    print(f"| {cell} | peak RSS of the process (MiB) | " + " | ".join(str(x) if x else "-" for x in rss[:6]) + f" | | | | {rss[6] or '-'} | |")
     if r[0] and r[2]:
-        print(f"| {cell} | params, loss_first (ours, PyTorch) | {r[0]['params']}, {r[0]['loss_first']} | | {r[2]['params']}, {r[2]['loss_first']} | | | | | | |")
+        print(f"| {cell} | params, loss_first (ours, PyTorch) | {r[0]['params']}, {r[0]['loss_first']} | | {r[2]['params']}, {r[2]['loss_first']} | | | | | | | | |")
 print()
 print("worst cell per metric, ours / best peer: " + "; ".join(f"{n} {r:.2f}x ({c})" for n, (r, c) in worst.items()))
 PY
