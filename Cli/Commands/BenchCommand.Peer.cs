@@ -8,7 +8,8 @@ namespace RnnEngine.Cli.Commands;
 /// <summary>
 /// `rnnengine bench --arch lstm|gru|gru-attn --features F --window L --hidden H --batch B --layers N [--device D]
 /// [--threads T] [--min-seconds S] [--seed S] [--check]`: the workload of shared/peers/torch_seq_ae.py with the same
-/// flags, printed as one JSON line with the peer's fields (plus device, threads and peak_rss_mb). --check also computes
+/// flags, printed as one JSON line with the peer's fields (plus device, threads, threads_from and peak_rss_mb). Without
+/// --threads on cpu a short probe chooses between 1 thread and all cores (threads_from "probe"). --check also computes
 /// the first loss with the float64 references and fails (exit 1) when it differs by more than Tolerances.BenchLossFirst.
 /// </summary>
 public static partial class BenchCommand
@@ -28,6 +29,9 @@ public static partial class BenchCommand
         bool check = args.Flag("check");
         args.EnsureAllUsed();
 
+        // No --threads on cpu: a short probe picks 1 thread or all cores for this workload (BenchRunner.ProbeThreads).
+        bool probed = threads == 0 && device == "cpu" && Environment.ProcessorCount > 1;
+        if (probed) threads = BenchRunner.ProbeThreads(cfg, Environment.ProcessorCount, t => Devices.Create(device, t));
         using var backend = Devices.Create(device, threads);
         var r = BenchRunner.Run(backend, cfg, timing, check);
         int usedThreads = backend is CpuBackend cpu ? cpu.Threads : 0;
@@ -37,6 +41,7 @@ public static partial class BenchCommand
         var json = new List<string>
         {
             "\"engine\":\"rnnengine\"", $"\"device\":\"{backend.Name}\"", $"\"threads\":{usedThreads}",
+            $"\"threads_from\":\"{(probed ? "probe" : threads > 0 ? "flag" : "default")}\"",
             $"\"arch\":\"{cfg.ArchName}\"", $"\"features\":{cfg.Features}", $"\"window\":{cfg.Window}", $"\"hidden\":{cfg.Hidden}",
             $"\"batch\":{b}", $"\"layers\":{cfg.Layers}", $"\"score_batch\":{b}", $"\"params\":{r.Params}",
             $"\"train_step_ms\":{F(r.TrainStepMs, 3)}", $"\"train_windows_per_s\":{F(b / r.TrainStepMs * 1e3, 1)}",

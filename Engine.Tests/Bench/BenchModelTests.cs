@@ -148,4 +148,15 @@ public class BenchModelTests
         Assert.True(root.GetProperty("peak_rss_mb").GetDouble() > 0);
         Assert.Equal("pass", root.GetProperty("check").GetString());
     }
+
+    [Fact]
+    public void ThreadProbeTimesOneThreadFirstAndPicksOneOrAll()
+    {
+        var asked = new List<int>();
+        int threads = BenchRunner.ProbeThreads(Tiny(BenchArch.Gru, layers: 1), 2, n => { asked.Add(n); return new CpuBackend(n); });
+        Assert.Contains(threads, new[] { 1, 2 });
+        // 1 thread first, then all cores; a third probe re-times 1 thread only when all cores looked faster
+        Assert.Equal(new[] { 1, 2 }, asked.Take(2));
+        Assert.True(asked.Count == 2 || asked[2] == 1, string.Join(",", asked));
+    }
 }

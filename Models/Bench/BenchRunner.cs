@@ -70,6 +70,41 @@ public static class BenchRunner
         }
     }
 
+    /// <summary>
+    /// The thread count for a cpu run when none is given: 1 or maxThreads, whichever runs a short probe of this workload
+    /// (the protocol with 2 warm-ups and 3 timed calls per phase, no time floor) in the smaller product of the three
+    /// phases' medians, i.e. faster on the geometric mean of train, teacher-forced and free-running scoring. Small
+    /// models lose more to the fork-join of every op than a second core gives them (b-lstm scored 2.4x faster on one
+    /// thread than on two on a quiet machine) while large ones gain; a probe decides that for any shape and load.
+    /// </summary>
+    public static int ProbeThreads(BenchConfig cfg, int maxThreads, Func<int, Backend> createDevice)
+    {
+        if (maxThreads <= 1) return 1;
+        var probe = new BenchTiming(MinSeconds: 0, Warmup: 2, Steps: 3, ScoreSteps: 3);
+        double Cost(int threads)
+        {
+            var r = ProbeOnce(cfg, probe, threads, createDevice);
+            // Each probe's model is garbage now. An aggressive collection gives its pages back to the OS before the
+            // next model is built: without it every probe's buffers stayed committed and the peak RSS of the whole run
+            // doubled (c-gru 526 MiB against 283 with --threads 1).
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            return Math.Log(r.TrainStepMs) + Math.Log(r.ScoreTfMs) + Math.Log(r.ScoreFreeMs);
+        }
+        double one = Cost(1), all = Cost(maxThreads);
+        // The first probe also ran the JIT's first tiers: before letting all cores win, time 1 thread once more.
+        if (all < one) one = Math.Min(one, Cost(1));
+        int best = one <= all ? 1 : maxThreads;
+        return best;
+    }
+
+    // Not inlined into the probe's loop: the model and device are out of scope (collectable) once this returns.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static BenchResult ProbeOnce(BenchConfig cfg, BenchTiming timing, int threads, Func<int, Backend> createDevice)
+    {
+        using var device = createDevice(threads);
+        return Run(device, cfg, timing, checkReference: false);
+    }
+
     /// <summary>Median milliseconds of fn(i): warm-up calls, then at least `steps` calls and until minSeconds passed.</summary>
     private static (double Ms, int Count) Timed(Action<int> fn, int warmup, int steps, double minSeconds)
     {

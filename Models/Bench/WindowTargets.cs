@@ -5,7 +5,7 @@ namespace RnnEngine.Models.Bench;
 
 /// <summary>
 /// Reverse-order reconstruction bookkeeping shared by the bench models: the target sequence xr[k] = x[L-1-k] [L, B, F]
-/// (the decoder produces x'(L) first), its per-step views, and the per-window MSE score of a reconstruction.
+/// (the decoder produces x'(L) first) and the per-window MSE score of a reconstruction.
 /// </summary>
 internal sealed class WindowTargets : IDisposable
 {
@@ -13,9 +13,6 @@ internal sealed class WindowTargets : IDisposable
     private readonly int window, batch;
     private readonly Tensor rowMeans;        // [L*B]: mean over F of each (step, window) squared error
     private readonly Tensor rowMeansMatrix;  // the same as [L, B] for the sum over steps
-    private readonly Tensor[] xrSteps;
-    private Tensor? source;
-    private Tensor[] sourceSteps = [];
 
     public readonly Tensor Reversed;         // [L, B, F]
     public readonly Tensor ReversedFlat;     // [L*B, F]
@@ -27,23 +24,14 @@ internal sealed class WindowTargets : IDisposable
         this.batch = batch;
         Reversed = device.Zeros(window, batch, features);
         ReversedFlat = Reversed.Reshape(window * batch, features);
-        xrSteps = new Tensor[window];
-        for (int k = 0; k < window; k++) xrSteps[k] = Reversed.At(k);
         rowMeans = device.Zeros(window * batch);
         rowMeansMatrix = rowMeans.Reshape(window, batch);
     }
 
-    /// <summary>Fills <see cref="Reversed"/> from x [L, B, F] (step views of x are cached per tensor).</summary>
-    public void Load(Tensor x)
-    {
-        if (!ReferenceEquals(x, source))
-        {
-            source = x;
-            sourceSteps = new Tensor[window];
-            for (int t = 0; t < window; t++) sourceSteps[t] = x.At(t);
-        }
-        for (int k = 0; k < window; k++) device.Copy(sourceSteps[window - 1 - k], xrSteps[k]);
-    }
+    /// <summary>Fills <see cref="Reversed"/> from x [L, B, F].</summary>
+    // One op over the whole window: a copy per step cost L op calls (and L view objects whenever the batch tensor
+    // changed, i.e. every call of the bench, which rotates over 8 and 4 batches).
+    public void Load(Tensor x) => device.ReverseTime(x, Reversed);
 
     /// <summary>scores [B] = mean over (t, f) of (reconstruction - target)^2; the reconstruction [L*B, F] is overwritten.</summary>
     public void Score(Tensor reconstructionReversed, Tensor scores)
