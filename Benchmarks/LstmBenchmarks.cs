@@ -13,7 +13,10 @@ namespace RnnEngine.Benchmarks;
 [Config(typeof(CpuBenchmarkConfig))]
 public class LstmBenchmarks : IWorkload
 {
-    private const int F = 25, T = 100, H = 64, B = 64;
+    internal const int F = 25, T = 100, H = 64, B = 64;
+
+    /// <summary>GEMM flops of forward + backward: input projection, recurrent step, and in backward dX, dW_ih, dh, dW_hh.</summary>
+    internal const double GemmFlops = 3.0 * 2 * T * B * 4 * H * (F + H);
 
     [Params(1, 2)]
     public int Threads { get; set; }
@@ -22,8 +25,7 @@ public class LstmBenchmarks : IWorkload
     private Lstm lstm = null!;
     private Tensor x = null!, y = null!, dy = null!, dx = null!;
 
-    /// <summary>GEMM flops of forward + backward: input projection, recurrent step, and in backward dX, dW_ih, dh, dW_hh.</summary>
-    public double Flops(string method) => 3.0 * 2 * T * B * 4 * H * (F + H);
+    public double Flops(string method) => GemmFlops;
 
     public double Bytes(string method) => 0;
 
