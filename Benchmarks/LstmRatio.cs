@@ -19,15 +19,14 @@ internal static class LstmRatio
         foreach (int threads in new[] { 1, 2 })
         {
             using var be = new CpuBackend(threads);
-            var rng = new Random(1);
-            float[] Fill(int len) { var v = new float[len]; for (int i = 0; i < len; i++) v[i] = (float)(rng.NextDouble() - 0.5); return v; }
+            var random = new RandomTensors(be);
             using var lstm = new Lstm(be, f, h, seed: 1);
-            using var x = be.FromArray(Fill(t * b * f), t, b, f);
+            using var x = random.Make(0.5f, t, b, f);
             using var y = be.Zeros(t, b, h);
-            using var dy = be.FromArray(Fill(t * b * h), t, b, h);
+            using var dy = random.Make(0.5f, t, b, h);
             using var dx = be.Zeros(t, b, f);
-            var ga = shapes.Select(s => be.FromArray(Fill(s.M * s.K), s.M, s.K)).ToArray();
-            var gb = shapes.Select(s => be.FromArray(Fill(s.K * s.N), s.K, s.N)).ToArray();
+            var ga = shapes.Select(s => random.Make(0.5f, s.M, s.K)).ToArray();
+            var gb = shapes.Select(s => random.Make(0.5f, s.K, s.N)).ToArray();
             var gc = shapes.Select(s => be.Zeros(s.M, s.N)).ToArray();
             var layerMs = new List<double>();
             var gemmMs = shapes.Select(_ => new List<double>()).ToArray();

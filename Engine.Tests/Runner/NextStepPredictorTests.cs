@@ -2,6 +2,7 @@ using RnnEngine.Engine.Tests.Support;
 using RnnEngine.Models.Architectures;
 using RnnEngine.Models.Data.Seeds;
 using RnnEngine.Models.Experiments;
+using RnnEngine.Models.Training;
 using RnnEngine.Models.Verification;
 using Xunit;
 
@@ -24,7 +25,7 @@ public class NextStepPredictorTests
     public void TargetsAreTheWindowShiftedByOneEvent()
     {
         float[] v = [.. Enumerable.Range(0, 12).Select(i => (float)i)];   // 6 events of 2 features
-        var set = TraceExperiment.ShiftedPairs(v, 2, 3);
+        var set = TrainingSet.NextRow(v, 2, 3);
         Assert.Equal(3, set.Count);
         Assert.Equal(new float[] { 2, 3, 4, 5, 6, 7 }, set.Inputs[6..12]);
         Assert.Equal(new float[] { 4, 5, 6, 7, 8, 9 }, set.Targets[6..12]);

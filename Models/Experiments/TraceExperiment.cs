@@ -50,16 +50,13 @@ public static class TraceExperiment
     public static readonly string[] FeatureNames = ["variable_id", "dt"];
     private const int Variables = ProgramTraceSynthetic.Variables;
 
-    /// <summary><see cref="TraceFeatures.LogDt"/> (kept here for the experiment's callers).</summary>
-    public static float[] LogDt(float[] rows) => TraceFeatures.LogDt(rows);
-
     /// <summary>
     /// Model features per event [V + 1]: the variable id one-hot (an id is a category: a scaled id would make 7 "close"
     /// to 8) and ln(1 + time since the previous event), min-max scaled on the training trace.
     /// </summary>
     public static float[] Encode(Series features, MinMaxScaler scaler)
     {
-        float[] scaled = LogDt(features.Values);
+        float[] scaled = TraceFeatures.LogDt(features.Values);
         scaler.Transform(scaled);
         return TraceFeatures.OneHot(features, scaled, Variables);
     }
@@ -79,12 +76,12 @@ public static class TraceExperiment
         Series testFeatures = TraceFeatures.Build(test.Trace);
         var scaler = new MinMaxScaler();
         // event 0 has no predecessor (dt 0 by convention): left out of the fit so it does not stretch the range
-        scaler.Fit(LogDt(trainFeatures.Values)[2..], trainFeatures.Features);
+        scaler.Fit(TraceFeatures.LogDt(trainFeatures.Values)[2..], trainFeatures.Features);
         float[] trainValues = Encode(trainFeatures, scaler);
         float[] testValues = Encode(testFeatures, scaler);
         int f = Variables + 1, T = o.Window;
 
-        TrainingSet all = ShiftedPairs(trainValues, f, T);
+        TrainingSet all = TrainingSet.NextRow(trainValues, f, T);
         int fit = all.Count * 4 / 5;
         using var model = new NextStepPredictor(device, o.Cell, T, f, o.Hidden1, o.Hidden2, o.Dropout, o.Seed);
         progress?.WriteLine($"[traces] {model.Kind}: {all.Count} training windows ({fit} fit, {all.Count - fit} early stopping), test trace {test.Trace.Length} events");
@@ -182,15 +179,12 @@ public static class TraceExperiment
             settings, clock.Elapsed.TotalSeconds) { Detection = detection };
     }
 
-    /// <summary>Inputs events k..k+T-1, targets k+1..k+T (batch-major [N, T, F]).</summary>
-    internal static TrainingSet ShiftedPairs(float[] values, int f, int T) => TrainingSet.NextRow(values, f, T);
-
     /// <summary>Per event: the error of each logical feature [N, 2] (variable id, dt) and their mean; NaN for the first T events.</summary>
     public sealed record EventErrors(double[] Mae, double[] PerFeature);
 
     public static EventErrors Score(IWindowModel model, float[] values, int f, int T)
     {
-        TrainingSet pairs = ShiftedPairs(values, f, T);
+        TrainingSet pairs = TrainingSet.NextRow(values, f, T);
         float[] output = Inference.PredictAll(model, pairs.Inputs, pairs.Count);
         int events = values.Length / f;
         var mae = new double[events];

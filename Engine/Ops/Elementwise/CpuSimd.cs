@@ -14,12 +14,6 @@ internal static class CpuSimd
     private static ref float R(ReadOnlySpan<float> s) => ref MemoryMarshal.GetReference(s);
 
     /// <summary>
-    /// e^x in float arithmetic (Cephes expf: x = n ln2 + r, |r| &lt;= ln2/2, degree-6 polynomial, 2^n from the exponent
-    /// bits), within 2 ulp of the exact value. Vector512.Exp widens to double and costs about twice as much; the cell
-    /// passes spend most of their time here. x is clamped to [-87, 88] (results 1.6e-38 .. 1.7e38, never inf or
-    /// denormal), which the sigmoid and tanh built on it saturate through; NaN stays NaN.
-    /// </summary>
-    /// <summary>
     /// 1 / d from the 14-bit hardware estimate and one Newton step (within 1 ulp for d &gt;= 1, which is all the cell
     /// passes divide by): a quarter of a division's cost. Falls back to division without AVX-512F.
     /// </summary>
@@ -31,6 +25,12 @@ internal static class CpuSimd
         return Vector512.FusedMultiplyAdd(r, Vector512.FusedMultiplyAdd(-d, r, Vector512<float>.One), r);
     }
 
+    /// <summary>
+    /// e^x in float arithmetic (Cephes expf: x = n ln2 + r, |r| &lt;= ln2/2, degree-6 polynomial, 2^n from the exponent
+    /// bits), within 2 ulp of the exact value. Vector512.Exp widens to double and costs about twice as much; the cell
+    /// passes spend most of their time here. x is clamped to [-87, 88] (results 1.6e-38 .. 1.7e38, never inf or
+    /// denormal), which the sigmoid and tanh built on it saturate through; NaN stays NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp512(Vector512<float> x)
     {
