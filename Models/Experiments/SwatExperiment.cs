@@ -122,7 +122,7 @@ public static class SwatExperiment
         {
             int best = -1;
             for (int w = 0; w < testWindows.Count; w++)
-                if (attacks[i].Start < testWindows.Starts[w] + o.Window && attacks[i].End > testWindows.Starts[w]
+                if (Overlaps(attacks[i], testWindows.Starts[w], o.Window)
                     && (best < 0 || channel.TestScores[w] > channel.TestScores[best])) best = w;
             attackChannel[i] = best < 0 ? "-" : SwatColumns.Names[testTop[best]];
         }
@@ -227,6 +227,9 @@ public static class SwatExperiment
         public double Recall => Detected.Length == 0 ? 0 : Detected.Count(d => d) / (double)Detected.Length;
     }
 
+    /// <summary>Whether the window of <paramref name="window"/> rows from <paramref name="start"/> shares a row with the attack.</summary>
+    private static bool Overlaps(AnomalyInterval attack, int start, int window) => attack.Start < start + window && attack.End > start;
+
     private static Detection Detect(double[] validScores, double[] testScores, SwatOptions o, WindowSet testWindows, bool[] windowLabels,
         List<AnomalyInterval> attacks)
     {
@@ -236,7 +239,7 @@ public static class SwatExperiment
         var detected = new bool[attacks.Count];
         for (int i = 0; i < attacks.Count; i++)
             for (int w = 0; w < flagged.Length && !detected[i]; w++)
-                detected[i] = flagged[w] && attacks[i].Start < testWindows.Starts[w] + o.Window && attacks[i].End > testWindows.Starts[w];
+                detected[i] = flagged[w] && Overlaps(attacks[i], testWindows.Starts[w], o.Window);
         int validFlagged = 0;
         foreach (double v in validScores) if (v > threshold.Value) validFlagged++;
         return new Detection(testScores, threshold, flagged, detected, EventMetrics.Compute(windowLabels, flagged), validFlagged,
