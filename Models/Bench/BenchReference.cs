@@ -57,6 +57,48 @@ public static class BenchReference
         return Reference.MseLoss(rec, xr, []);
     }
 
+    /// <summary>
+    /// Per-window EncDec-AD scores [B]: mean over (t, f) of the squared reconstruction error, the decoder teacher-forced
+    /// (its inputs x(L) .. x(2)) or free-running (its inputs its own previous reconstructions), step by step.
+    /// </summary>
+    public static double[] RecurrentAeScores(BenchConfig c, float[] x32, IReadOnlyList<Parameter> parameters, bool teacher)
+    {
+        int l = c.Window, b = c.Batch, f = c.Features, h = c.Hidden, nl = c.Layers, bh = b * h, bf = b * f, perNet = 4 * nl;
+        var p = parameters.Select(ToDouble).ToArray();
+        double[] x = ToDouble(x32), xr = Reverse(x, l, bf);
+        double[] hState = new double[nl * bh], cState = new double[nl * bh], hNext = new double[nl * bh], cNext = new double[nl * bh];
+        var y = new double[l * bh];
+        bool lstm = c.Arch == BenchArch.Lstm;
+        if (lstm) Reference.LstmForward(l, b, f, h, nl, false, x, [], [], p[..perNet], y, hState, cState);
+        else Reference.Gru(l, b, f, h, nl, x, [], Layers(p, 0, nl), y, hState);
+        var rec = new double[l * bf];
+        double[] top = new double[bh], step = new double[bh];
+        for (int k = 0; k < l; k++)
+        {
+            if (k > 0)
+            {
+                double[] input = teacher ? xr[((k - 1) * bf)..(k * bf)] : rec[((k - 1) * bf)..(k * bf)];
+                if (lstm) Reference.LstmForward(1, b, f, h, nl, false, input, hState, cState, p[perNet..(2 * perNet)], step, hNext, cNext);
+                else Reference.Gru(1, b, f, h, nl, input, hState, Layers(p, perNet, nl), step, hNext);
+                (hState, hNext) = (hNext, hState);
+                (cState, cNext) = (cNext, cState);
+            }
+            Array.Copy(hState, (nl - 1) * bh, top, 0, bh);
+            var recK = new double[bf];
+            Reference.Linear(b, h, f, top, p[2 * perNet], p[2 * perNet + 1], recK);
+            Array.Copy(recK, 0, rec, k * bf, bf);
+        }
+        var scores = new double[b];
+        for (int k = 0; k < l; k++)
+            for (int r = 0; r < b; r++)
+                for (int j = 0; j < f; j++)
+                {
+                    double d = rec[k * bf + r * f + j] - xr[k * bf + r * f + j];
+                    scores[r] += d * d / (l * f);
+                }
+        return scores;
+    }
+
     private static double[][][] Layers(double[][] p, int start, int layers)
     {
         var w = new double[layers][][];

@@ -87,6 +87,9 @@ public sealed class RecurrentAe : IBenchModel
 
     public IReadOnlyList<Parameter> Parameters => parameters;
 
+    /// <summary>Score through the backend's fused encoder-decoder pass where it has one (on by default; off to compare).</summary>
+    public bool FusedScore { get; set; } = true;
+
     public float TrainLoss(Tensor x)
     {
         targets.Load(x);
@@ -113,6 +116,9 @@ public sealed class RecurrentAe : IBenchModel
 
     public void Score(Tensor x, bool teacher, Tensor scores)
     {
+        if (FusedScore && (encL is not null ? EncDecScorer.TryScore(encL, decL!, output, x, teacher, scores)
+                : EncDecScorer.TryScore(encG!, decG!, output, x, teacher, scores)))
+            return;
         targets.Load(x);
         if (teacher)
         {

@@ -1,0 +1,323 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using RnnEngine.Engine.Layers;
+using RnnEngine.Engine.Tensors;
+
+namespace RnnEngine.Engine;
+
+/// <summary>
+/// EncDec-AD scoring (<see cref="EncDecScorer"/>) as one parallel job: the encoder over the window, the decoder's
+/// reconstruction (teacher-forced or free-running), the output layer and the squared error, all per row tile.
+///
+/// Scoring never mixes batch rows, not even through the free-running feedback (row r's next input is row r's own
+/// reconstruction), so each part takes whole 8-row GEMM tiles through every step of every layer of both stacks on its
+/// own: one fork-join per call instead of several ops per step, and the tile's states, gates and reconstruction stay
+/// in L1 (nothing of size T x B is written). Per step and layer one GEMM over [input_t | h_{t-1}] against the stacked
+/// weights, packed once per call, then the cell. The GRU's columns are [r | z | n_x | n_h]: W_in sees only the x rows
+/// and W_hn only the h rows, since the candidate needs r * (W_hn h + b_hn) apart from W_in x.
+/// </summary>
+public sealed partial class CpuBackend
+{
+    private EncDecScoreJob? encDecJob;
+    private unsafe float*[] encDecState = [];
+    private long encDecStateFloats;
+
+    // Below this many output features the output layer is a dot product per (row, feature): a GEMM panel would be
+    // nr = 32 columns wide, almost all padding.
+    private const int EncDecDotFeatures = 4;
+
+    internal unsafe void EncDecScore(RecurrentStack enc, RecurrentStack dec, Tensor wOut, Tensor bOut, Tensor x, bool teacher, Tensor scores)
+    {
+        int window = x.Dim(0), b = x.Dim(1), f = x.Dim(2), h = enc.Hidden, nl = enc.Layers, g = 4 * h;
+        lock (sweepLock)
+        {
+            var (path, mr, nr) = SweepKernel();
+            int tiles = (b + mr - 1) / mr, parts = SweepParts(tiles);
+            // Packed weights, layer by layer (encoder then decoder), then W_out^T, then the folded biases.
+            var layerPanels = new long[2 * nl];
+            long floats = 0;
+            for (int s = 0; s < 2; s++)
+                for (int l = 0; l < nl; l++)
+                {
+                    layerPanels[s * nl + l] = floats;
+                    floats += (long)(g + nr - 1) / nr * nr * ((l == 0 ? f : h) + h);
+                }
+            long outPanels = floats;
+            floats += (long)(f + nr - 1) / nr * nr * h;
+            long biases = floats;
+            floats += 2L * nl * g;
+            int kMax = Math.Max(f, h) + h;
+            EnsureSweepScratch(parts, mr, nr, kMax, floats);
+            float* panels = sweepPanels;
+            for (int s = 0; s < 2; s++)
+            {
+                var st = s == 0 ? enc : dec;
+                for (int l = 0; l < nl; l++)
+                {
+                    PackRecurrentLayer(st, l, panels + layerPanels[s * nl + l], nr);
+                    FoldBiases(st, l, panels + biases + (long)(s * nl + l) * g);
+                }
+            }
+            fixed (float* w = wOut.Host) GemmPack.PackB(w + wOut.Offset, true, f, h, 0, h, 0, f, panels + outPanels, nr);
+
+            int rowsCap = (tiles + parts - 1) / parts * mr;
+            EnsureEncDecState(parts, (long)nl * 2 * rowsCap * h + (long)rowsCap * f + rowsCap + (long)mr * g);
+            var job = encDecJob ??= new EncDecScoreJob();
+            job.Set(this, path, mr, nr, parts, window, b, f, h, nl, enc.IsGru, teacher, layerPanels, outPanels, biases, rowsCap,
+                x, wOut, bOut, scores);
+            try
+            {
+                if (parts == 1) job.Execute(0);
+                else pool.Run(job, parts);
+            }
+            finally { job.Clear(); }
+        }
+    }
+
+    /// <summary>
+    /// op(B) of layer l ([F_l + H, 4H]: rows = [x | h], columns = gates) into micro-kernel panels, columns past 4H zero.
+    /// LSTM columns are i, f, g, o over both row blocks; GRU columns r, z over both, then n_x (W_in on the x rows, zero
+    /// on the h rows) and n_h (zero on the x rows, W_hn on the h rows).
+    /// </summary>
+    private static unsafe void PackRecurrentLayer(RecurrentStack st, int l, float* bp, int nr)
+    {
+        int h = st.Hidden, f = l == 0 ? st.Input : h, k = f + h, g = 4 * h;
+        ReadOnlySpan<float> wih = st.Wih[l].Span, whh = st.Whh[l].Span;
+        for (int q = 0; q * nr < g; q++)
+        {
+            float* panel = bp + (long)q * k * nr;
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < nr; j++)
+                {
+                    int col = q * nr + j;
+                    float v = 0f;
+                    if (col < g)
+                    {
+                        // the row of W_ih / W_hh this column reads, or -1 for a zero block of the GRU
+                        int rowIh = !st.IsGru || col < 3 * h ? col : -1, rowHh = !st.IsGru || col < 2 * h ? col : col >= 3 * h ? col - h : -1;
+                        if (p < f) v = rowIh < 0 ? 0f : wih[rowIh * f + p];
+                        else v = rowHh < 0 ? 0f : whh[rowHh * h + p - f];
+                    }
+                    panel[p * nr + j] = v;
+                }
+        }
+    }
+
+    /// <summary>LSTM: b_ih + b_hh [4H]. GRU: [b_ir + b_hr | b_iz + b_hz | b_in | b_hn].</summary>
+    private static unsafe void FoldBiases(RecurrentStack st, int l, float* dst)
+    {
+        int h = st.Hidden;
+        ReadOnlySpan<float> bi = st.Bih[l].Span, bh = st.Bhh[l].Span;
+        if (!st.IsGru)
+        {
+            for (int j = 0; j < 4 * h; j++) dst[j] = bi[j] + bh[j];
+            return;
+        }
+        for (int j = 0; j < 2 * h; j++) dst[j] = bi[j] + bh[j];
+        for (int j = 0; j < h; j++) { dst[2 * h + j] = bi[2 * h + j]; dst[3 * h + j] = bh[2 * h + j]; }
+    }
+
+    private unsafe void EnsureEncDecState(int parts, long floats)
+    {
+        int count = Math.Max(parts, Threads * 4);
+        if (encDecState.Length >= count && encDecStateFloats >= floats) return;
+        FreeEncDecState();
+        encDecState = new float*[count];
+        for (int i = 0; i < count; i++) encDecState[i] = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
+        encDecStateFloats = floats;
+    }
+
+    private unsafe void FreeEncDecState()
+    {
+        foreach (var p in encDecState) NativeMemory.AlignedFree(p);
+        encDecState = [];
+        encDecStateFloats = 0;
+    }
+
+    private sealed unsafe class EncDecScoreJob : IParallelWork
+    {
+        private CpuBackend owner = null!;
+        private CpuGemmPath path;
+        private int mr, nr, parts, window, b, f, h, nl, rowsCap;
+        private bool gru, teacher;
+        private long[] layerPanels = [];
+        private long outPanels, biases;
+        private float[]? xd, bd, sd;
+        private int xOff, bOff, sOff, wOff;
+        private float[]? wd;
+
+        public void Set(CpuBackend backend, CpuGemmPath kernel, int mrFull, int nrFull, int partCount, int steps, int batch, int features,
+            int hidden, int layers, bool isGru, bool teacherForced, long[] layerPanelOffsets, long outPanelOffset, long biasOffset,
+            int rowsPerPart, Tensor x, Tensor wOut, Tensor bOut, Tensor scores)
+        {
+            owner = backend; path = kernel; mr = mrFull; nr = nrFull; parts = partCount; window = steps; b = batch; f = features;
+            h = hidden; nl = layers; gru = isGru; teacher = teacherForced; layerPanels = layerPanelOffsets; outPanels = outPanelOffset;
+            biases = biasOffset; rowsCap = rowsPerPart;
+            xd = x.Host; xOff = x.Offset;
+            wd = wOut.Host; wOff = wOut.Offset;
+            bd = bOut.Host; bOff = bOut.Offset;
+            sd = scores.Host; sOff = scores.Offset;
+        }
+
+        public void Clear() => xd = wd = bd = sd = null;
+
+        public void Execute(int part)
+        {
+            int tiles = (b + mr - 1) / mr, tile0 = tiles * part / parts, tile1 = tiles * (part + 1) / parts;
+            int rows = Math.Min(b, tile1 * mr) - tile0 * mr, g = 4 * h;
+            float* ap = owner.sweepA[part], tmp = owner.sweepTmp[part], panels = owner.sweepPanels;
+            // Per part: h and c of every layer [NL][rowsCap, H] each, the reconstruction y [rowsCap, F], the squared
+            // error sums [rowsCap] and one tile's gates [mr, 4H].
+            float* hs = owner.encDecState[part], cs = hs + (long)nl * rowsCap * h, y = cs + (long)nl * rowsCap * h, err = y + (long)rowsCap * f;
+            float* gates = err + rowsCap;
+            new Span<float>(hs, 2 * nl * rowsCap * h).Clear();
+            new Span<float>(err, rowsCap).Clear();
+            fixed (float* px = xd, pw = wd, pb = bd, ps = sd)
+            {
+                float* x = px + xOff, wOut = pw + wOff, bOut = pb + bOff;
+                for (int step = 0; step < window; step++)
+                    for (int l = 0; l < nl; l++)
+                        Layer(0, l, step, x + (long)step * b * f, hs, cs, ap, tmp, panels, gates, tile0, tile1);
+                // Reconstruction k of x(L - k) (k = 0 from the encoder's top state); decoder step k reads x(L + 1 - k)
+                // or reconstruction k - 1, which y still holds.
+                for (int k = 0; k < window; k++)
+                {
+                    if (k > 0)
+                        for (int l = 0; l < nl; l++)
+                            Layer(1, l, k, teacher ? x + (long)(window - k) * b * f : null, hs, cs, ap, tmp, panels, gates, tile0, tile1);
+                    float* target = x + (long)(window - 1 - k) * b * f;
+                    for (int tile = tile0; tile < tile1; tile++)
+                    {
+                        int lt = tile - tile0, r0 = tile * mr, mv = Math.Min(mr, b - r0);
+                        float* hTop = hs + ((long)(nl - 1) * rowsCap + lt * mr) * h, yt = y + (long)lt * mr * f;
+                        Project(hTop, mv, wOut, bOut, panels + outPanels, ap, tmp, yt);
+                        AddSquaredError(yt, target + (long)r0 * f, mv, err + lt * mr);
+                    }
+                }
+                float scale = 1f / ((float)window * f);
+                for (int r = 0; r < rows; r++) ps[sOff + tile0 * mr + r] = err[r] * scale;
+            }
+        }
+
+        /// <summary>
+        /// One step of layer l of stack s (0 encoder, 1 decoder) for the part's tiles. The input is the layer below's
+        /// new state, else <paramref name="input"/> [B, F] (x at this step), else (null) the part's reconstruction y.
+        /// </summary>
+        private void Layer(int s, int l, int step, float* input, float* hs, float* cs, float* ap, float* tmp, float* panels,
+            float* gates, int tile0, int tile1)
+        {
+            int fin = l == 0 ? f : h, k = fin + h, g = 4 * h;
+            float* w = panels + layerPanels[s * nl + l], bias = panels + biases + (long)(s * nl + l) * g;
+            for (int tile = tile0; tile < tile1; tile++)
+            {
+                int lt = tile - tile0, r0 = tile * mr, mv = Math.Min(mr, b - r0);
+                float* hl = hs + ((long)l * rowsCap + lt * mr) * h, cl = cs + ((long)l * rowsCap + lt * mr) * h;
+                if (l > 0) GemmPack.PackA(hl - (long)rowsCap * h, false, mv, h, 0, mv, 0, h, ap, mr);
+                else if (input is not null) GemmPack.PackA(input, false, b, f, r0, mv, 0, f, ap, mr);
+                else GemmPack.PackA(hs + (long)nl * 2 * rowsCap * h + (long)lt * mr * f, false, mv, f, 0, mv, 0, f, ap, mr);
+                GemmPack.PackA(hl, false, mv, h, 0, mv, 0, h, ap + (long)fin * mr, mr);
+                SweepTileGemm(path, mr, nr, k, ap, w, gates, g, 0f, mv, tmp);
+                if (gru) GruTileCell(gates, bias, hl, mv, h);
+                else LstmTileCell(gates, bias, hl, cl, mv, h);
+            }
+        }
+
+        /// <summary>y [mv, F] = hTop [mv, H] W_out^T + b_out.</summary>
+        private void Project(float* hTop, int mv, float* wOut, float* bOut, float* outPanels, float* ap, float* tmp, float* y)
+        {
+            if (f < EncDecDotFeatures)
+            {
+                for (int r = 0; r < mv; r++)
+                    for (int j = 0; j < f; j++) y[r * f + j] = bOut[j] + Dot(hTop + (long)r * h, wOut + (long)j * h, h);
+                return;
+            }
+            GemmPack.PackA(hTop, false, mv, h, 0, mv, 0, h, ap, mr);
+            SweepTileGemm(path, mr, nr, h, ap, outPanels, y, f, 0f, mv, tmp);
+            for (int r = 0; r < mv; r++)
+                for (int j = 0; j < f; j++) y[r * f + j] += bOut[j];
+        }
+
+        private static float Dot(float* a, float* w, int n)
+        {
+            int i = 0;
+            var acc = Vector512<float>.Zero;
+            for (; i <= n - 16; i += 16) acc = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(w + i), acc);
+            float s = Vector512.Sum(acc);
+            for (; i < n; i++) s += a[i] * w[i];
+            return s;
+        }
+
+        private void AddSquaredError(float* y, float* target, int mv, float* err)
+        {
+            for (int r = 0; r < mv; r++)
+            {
+                float s = 0f;
+                for (int j = 0; j < f; j++)
+                {
+                    float d = y[r * f + j] - target[r * f + j];
+                    s += d * d;
+                }
+                err[r] += s;
+            }
+        }
+    }
+
+    /// <summary>
+    /// LSTM cell over a tile: gates [mv, 4H] (pre-activations without bias), bias [4H]; c [mv, H] in and out, h [mv, H]
+    /// out. The arithmetic of LstmForwardRows, so a fused score matches the layer's steps.
+    /// </summary>
+    private static unsafe void LstmTileCell(float* gates, float* bias, float* h, float* c, int mv, int hidden)
+    {
+        int g = 4 * hidden;
+        for (int r = 0; r < mv; r++)
+        {
+            float* a = gates + (long)r * g, hr = h + (long)r * hidden, cr = c + (long)r * hidden;
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; j <= hidden - 16; j += 16)
+                {
+                    var i = LstmSigmoid512(Vector512.Load(a + j) + Vector512.Load(bias + j));
+                    var fg = LstmSigmoid512(Vector512.Load(a + hidden + j) + Vector512.Load(bias + hidden + j));
+                    var gg = LstmTanh512(Vector512.Load(a + 2 * hidden + j) + Vector512.Load(bias + 2 * hidden + j));
+                    var o = LstmSigmoid512(Vector512.Load(a + 3 * hidden + j) + Vector512.Load(bias + 3 * hidden + j));
+                    var cn = fg * Vector512.Load(cr + j) + i * gg;
+                    Vector512.Store(cn, cr + j);
+                    Vector512.Store(o * LstmTanh512(cn), hr + j);
+                }
+            for (; j < hidden; j++)
+            {
+                float i = LstmMath.Sigmoid(a[j] + bias[j]), fg = LstmMath.Sigmoid(a[hidden + j] + bias[hidden + j]);
+                float gg = LstmMath.Tanh(a[2 * hidden + j] + bias[2 * hidden + j]), o = LstmMath.Sigmoid(a[3 * hidden + j] + bias[3 * hidden + j]);
+                float cn = fg * cr[j] + i * gg;
+                cr[j] = cn;
+                hr[j] = o * LstmMath.Tanh(cn);
+            }
+        }
+    }
+
+    /// <summary>GRU cell over a tile: gates [mv, 4H] = [r | z | n_x | n_h] pre-activations, bias as FoldBiases; h in and out.</summary>
+    private static unsafe void GruTileCell(float* gates, float* bias, float* h, int mv, int hidden)
+    {
+        int g = 4 * hidden;
+        for (int row = 0; row < mv; row++)
+        {
+            float* a = gates + (long)row * g, hr = h + (long)row * hidden;
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; j <= hidden - 16; j += 16)
+                {
+                    var r = CpuActivations.Sigmoid(Vector512.Load(a + j) + Vector512.Load(bias + j));
+                    var z = CpuActivations.Sigmoid(Vector512.Load(a + hidden + j) + Vector512.Load(bias + hidden + j));
+                    var rec = Vector512.Load(a + 3 * hidden + j) + Vector512.Load(bias + 3 * hidden + j);
+                    var n = CpuActivations.Tanh(Vector512.Load(a + 2 * hidden + j) + Vector512.Load(bias + 2 * hidden + j) + r * rec);
+                    Vector512.Store(n + z * (Vector512.Load(hr + j) - n), hr + j);
+                }
+            for (; j < hidden; j++)
+            {
+                float r = GruSigmoid(a[j] + bias[j]), z = GruSigmoid(a[hidden + j] + bias[hidden + j]);
+                float n = MathF.Tanh(a[2 * hidden + j] + bias[2 * hidden + j] + r * (a[3 * hidden + j] + bias[3 * hidden + j]));
+                hr[j] = n + z * (hr[j] - n);
+            }
+        }
+    }
+}
