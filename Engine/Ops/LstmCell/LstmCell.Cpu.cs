@@ -191,6 +191,5 @@ public sealed partial class CpuBackend
     private static Vector512<float> LstmSigmoid512(Vector512<float> x) =>
         CpuSimd.Reciprocal512(Vector512<float>.One + CpuSimd.Exp512(-x));
 
-    private static Vector512<float> LstmTanh512(Vector512<float> x) =>
-        Vector512<float>.One - Vector512.Create(2f) * CpuSimd.Reciprocal512(CpuSimd.Exp512(x + x) + Vector512<float>.One);
+    private static Vector512<float> LstmTanh512(Vector512<float> x) => CpuSimd.Tanh512(x);
 }
