@@ -38,6 +38,13 @@ public class AttentionTests
         Data.Close(th, tTh.ToArray(), Tolerances.Transcendental, $"attention tanh on {device}");
         Data.Close(w, tW.ToArray(), Tolerances.Reduction, $"attention weights on {device}");
         Data.Close(ctx, tCtx.ToArray(), Tolerances.Reduction, $"attention context on {device}");
+        // Inference form: no tanh saved, the same weights and context.
+        var tW2 = sc.Zeros(t, b);
+        var tCtx2 = sc.Zeros(b, h);
+        backend.AdditiveAttentionForward(sc.Of(Data.ToFloat(keys), t, b, a), sc.Of(Data.ToFloat(q), b, a), tV,
+            sc.Of(Data.ToFloat(mask), t, b), tValues, null, tW2, tCtx2);
+        Assert.Equal(tW.ToArray(), tW2.ToArray());
+        Assert.Equal(tCtx.ToArray(), tCtx2.ToArray());
 
         var tDe = sc.Zeros(t, b);
         var tDq = sc.Zeros(b, a);

@@ -145,7 +145,7 @@ public sealed class GruAttnAe : IBenchModel
                 if (t > 0) device.Copy(recAt[t - 1], yPrevAt[t]);
                 device.Gemm(false, true, 1f, yPrevAt[t], wy.Value, 0f, gx0At[t]);
             }
-            attention.Forward(t, stateAt[top][t], ctxAt[t]);
+            attention.Forward(t, stateAt[top][t], ctxAt[t], training: training);
             device.Gemm(false, true, 1f, ctxAt[t], wih[0].Value, 1f, gx0At[t]);
             for (int i = 0; i <= top; i++)
             {

@@ -67,16 +67,19 @@ public sealed class BahdanauAttention : IDisposable
         device.Fill(s.DValues, 0f);
     }
 
-    /// <summary>Decoder step `step`: query [B, Q] -> context [B, H]; weights [T, B] receives the attention weights if given.</summary>
-    public void Forward(int step, Tensor query, Tensor context, Tensor? weights = null)
+    /// <summary>
+    /// Decoder step `step`: query [B, Q] -> context [B, H]; weights [T, B] receives the attention weights if given. Not
+    /// training: nothing is saved for Backward (the step's tanh [T, B, A] is not written).
+    /// </summary>
+    public void Forward(int step, Tensor query, Tensor context, Tensor? weights = null, bool training = true)
     {
         var s = Ready(step);
         Check("query", query, [s.B, QuerySize]);
         Check("context", context, [s.B, ValueSize]);
         if (weights is not null) Check("weights", weights, [s.T, s.B]);
-        device.Copy(query, s.QueryAt[step]);
+        if (training) device.Copy(query, s.QueryAt[step]);
         device.Gemm(false, true, 1f, query, wQuery.Value, 0f, s.QAt[step]);
-        device.AdditiveAttentionForward(s.Keys, s.QAt[step], v.Value, s.HasMask ? s.Mask : null, s.Encoder, s.TanhAt[step],
+        device.AdditiveAttentionForward(s.Keys, s.QAt[step], v.Value, s.HasMask ? s.Mask : null, s.Encoder, training ? s.TanhAt[step] : null,
             s.AlphaAt[step], context);
         if (weights is not null) device.Copy(s.AlphaAt[step], weights);
     }

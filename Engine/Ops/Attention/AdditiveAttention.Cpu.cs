@@ -6,57 +6,68 @@ namespace RnnEngine.Engine;
 public sealed partial class CpuBackend
 {
     // One batch row per work item (the softmax over T couples the steps of a row, rows are independent); the loops over
-    // the A attention units and the H value features run 16 lanes per Vector512 step with a scalar tail.
+    // the A attention units and the H value features run 16 lanes per Vector512 step with a scalar tail. The rows are a
+    // struct over raw arrays, so the serial path allocates nothing and the score loop (T x A tanh per row, where the
+    // attention models spend most of their time) runs without bounds checks.
     protected override void AdditiveAttentionForwardCore(int t, int b, int a, int h, Tensor keys, Tensor query, Tensor v,
-        Tensor? mask, Tensor values, Tensor tanh, Tensor weights, Tensor context)
+        Tensor? mask, Tensor values, Tensor? tanh, Tensor weights, Tensor context)
     {
-        void Row(int i)
-        {
-            ReadOnlySpan<float> k = keys.Span, q = query.Span, vv = v.Span, val = values.Span;
-            ReadOnlySpan<float> m = mask is null ? default : mask.Span;
-            Span<float> th = tanh.Span, w = weights.Span, ctx = context.Span;
-            float max = float.NegativeInfinity;
-            for (int s = 0; s < t; s++)
-            {
-                int row = (s * b + i) * a;
-                float e = 0;
-                int c = 0;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    var acc = Vector512<float>.Zero;
-                    for (; c <= a - 16; c += 16)
-                    {
-                        var x = CpuActivations.Tanh(Vector512.Create(k.Slice(row + c, 16)) + Vector512.Create(q.Slice(i * a + c, 16)));
-                        x.CopyTo(th.Slice(row + c, 16));
-                        acc = Vector512.FusedMultiplyAdd(Vector512.Create(vv.Slice(c, 16)), x, acc);
-                    }
-                    e = Vector512.Sum(acc);
-                }
-                for (; c < a; c++)
-                {
-                    float x = MathF.Tanh(k[row + c] + q[i * a + c]);
-                    th[row + c] = x;
-                    e += vv[c] * x;
-                }
-                w[s * b + i] = e;
-                if (m.IsEmpty || m[s * b + i] != 0) max = MathF.Max(max, e);
-            }
-            float sum = 0;
-            for (int s = 0; s < t; s++)
-            {
-                float x = m.IsEmpty || m[s * b + i] != 0 ? MathF.Exp(w[s * b + i] - max) : 0f;
-                w[s * b + i] = x;
-                sum += x;
-            }
-            float inv = sum > 0 ? 1f / sum : 0f;
-            for (int s = 0; s < t; s++) w[s * b + i] *= inv;
-            Span<float> c0 = ctx.Slice(i * h, h);
-            c0.Clear();
-            for (int s = 0; s < t; s++) AttentionAxpy(w[s * b + i], val.Slice((s * b + i) * h, h), c0);
-        }
+        var rows = new AttentionForwardRows(t, b, a, h, keys, query, v, mask, values, tanh, weights, context);
+        if ((long)t * b * (a + h) < 32_768) { for (int i = 0; i < b; i++) rows.Row(i); }
+        else ParallelFor(b, rows.Row);
+    }
 
-        if ((long)t * b * (a + h) < 32_768) { for (int i = 0; i < b; i++) Row(i); }
-        else ParallelFor(b, Row);
+    private readonly unsafe struct AttentionForwardRows(int t, int b, int a, int h, Tensor keys, Tensor query, Tensor v, Tensor? mask,
+        Tensor values, Tensor? tanh, Tensor weights, Tensor context)
+    {
+        public void Row(int i)
+        {
+            fixed (float* pk = keys.Host, pq = query.Host, pv = v.Host, pm = mask?.Host, pval = values.Host, pth = tanh?.Host,
+                pw = weights.Host, pc = context.Host)
+            {
+                float* k = pk + keys.Offset, q = pq + query.Offset + (long)i * a, vv = pv + v.Offset, val = pval + values.Offset;
+                float* m = pm == null ? null : pm + mask!.Offset, th = pth == null ? null : pth + tanh!.Offset;
+                float* w = pw + weights.Offset, ctx = pc + context.Offset + (long)i * h;
+                float max = float.NegativeInfinity;
+                for (int s = 0; s < t; s++)
+                {
+                    long row = ((long)s * b + i) * a;
+                    float e = 0;
+                    int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        var acc = Vector512<float>.Zero;
+                        for (; c <= a - 16; c += 16)
+                        {
+                            var x = CpuSimd.Tanh512(Vector512.Load(k + row + c) + Vector512.Load(q + c));
+                            if (th != null) Vector512.Store(x, th + row + c);
+                            acc = Vector512.FusedMultiplyAdd(Vector512.Load(vv + c), x, acc);
+                        }
+                        e = Vector512.Sum(acc);
+                    }
+                    for (; c < a; c++)
+                    {
+                        float x = MathF.Tanh(k[row + c] + q[c]);
+                        if (th != null) th[row + c] = x;
+                        e += vv[c] * x;
+                    }
+                    w[s * b + i] = e;
+                    if (m == null || m[s * b + i] != 0) max = MathF.Max(max, e);
+                }
+                float sum = 0;
+                for (int s = 0; s < t; s++)
+                {
+                    float x = m == null || m[s * b + i] != 0 ? MathF.Exp(w[s * b + i] - max) : 0f;
+                    w[s * b + i] = x;
+                    sum += x;
+                }
+                float inv = sum > 0 ? 1f / sum : 0f;
+                for (int s = 0; s < t; s++) w[s * b + i] *= inv;
+                var c0 = new Span<float>(ctx, h);
+                c0.Clear();
+                for (int s = 0; s < t; s++) AttentionAxpy(w[s * b + i], new ReadOnlySpan<float>(val + ((long)s * b + i) * h, h), c0);
+            }
+        }
     }
 
     protected override void AdditiveAttentionBackwardCore(int t, int b, int a, int h, Tensor values, Tensor weights, Tensor tanh,

@@ -8,7 +8,7 @@ namespace RnnEngine.Engine;
 internal struct AttentionViews
 {
     public ArrayView<float> Keys, Query, V, Mask, Values, Tanh, Weights, Context, DContext, DQuery, DKeys, DValues;
-    public int T, B, A, H, HasMask;
+    public int T, B, A, H, HasMask, SaveTanh;
 }
 
 public sealed partial class IlgpuBackend
@@ -18,7 +18,7 @@ public sealed partial class IlgpuBackend
     private Action<Index1D, AttentionViews>? attnScores, attnSoftmax, attnContext, attnDAlpha, attnDSoftmax, attnDKeys;
 
     protected override void AdditiveAttentionForwardCore(int t, int b, int a, int h, Tensor keys, Tensor query, Tensor v,
-        Tensor? mask, Tensor values, Tensor tanh, Tensor weights, Tensor context)
+        Tensor? mask, Tensor values, Tensor? tanh, Tensor weights, Tensor context)
     {
         attnScores ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, AttentionViews>(AttentionScoresKernel);
         attnSoftmax ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, AttentionViews>(AttentionSoftmaxKernel);
@@ -26,8 +26,9 @@ public sealed partial class IlgpuBackend
         var p = new AttentionViews
         {
             Keys = keys.View, Query = query.View, V = v.View, Mask = mask is null ? weights.View : mask.View, Values = values.View,
-            Tanh = tanh.View, Weights = weights.View, Context = context.View, DContext = context.View, DQuery = query.View,
+            Tanh = (tanh ?? keys).View, Weights = weights.View, Context = context.View, DContext = context.View, DQuery = query.View,
             DKeys = keys.View, DValues = values.View, T = t, B = b, A = a, H = h, HasMask = mask is null ? 0 : 1,
+            SaveTanh = tanh is null ? 0 : 1,
         };
         attnScores(t * b, p);
         attnSoftmax(b, p);
@@ -52,7 +53,7 @@ public sealed partial class IlgpuBackend
         if (b * a > 0) attnDKeys(b * a, p);
     }
 
-    // One thread per (t, b) = index; writes tanh and the raw score e into Weights.
+    // One thread per (t, b) = index; writes tanh (unless inference) and the raw score e into Weights.
     private static void AttentionScoresKernel(Index1D idx, AttentionViews p)
     {
         int i = idx % p.B, row = idx * p.A;
@@ -60,7 +61,7 @@ public sealed partial class IlgpuBackend
         for (int c = 0; c < p.A; c++)
         {
             float x = KernelTanh(p.Keys[row + c] + p.Query[i * p.A + c]);
-            p.Tanh[row + c] = x;
+            if (p.SaveTanh != 0) p.Tanh[row + c] = x;
             e += p.V[c] * x;
         }
         p.Weights[idx] = e;

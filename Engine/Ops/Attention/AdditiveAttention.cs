@@ -11,7 +11,11 @@ namespace RnnEngine.Engine;
 /// </summary>
 public abstract partial class Backend
 {
-    public void AdditiveAttentionForward(Tensor keys, Tensor query, Tensor v, Tensor? mask, Tensor values, Tensor tanh,
+    /// <summary>
+    /// Forward of one step. tanh [T, B, A] receives tanh(k + q) for the backward; null (inference) skips that store, which
+    /// is T x B x A floats per step.
+    /// </summary>
+    public void AdditiveAttentionForward(Tensor keys, Tensor query, Tensor v, Tensor? mask, Tensor values, Tensor? tanh,
         Tensor weights, Tensor context)
     {
         const string op = "additive-attention forward";
@@ -40,21 +44,21 @@ public abstract partial class Backend
         AdditiveAttentionBackwardCore(t, b, a, h, values, weights, tanh, v, dContext, dScores, dQuery, dKeys, dValues);
     }
 
-    private (int T, int B, int A, int H) CheckAttention(string op, Tensor keys, Tensor values, Tensor tanh, Tensor weights, Tensor v)
+    private (int T, int B, int A, int H) CheckAttention(string op, Tensor keys, Tensor values, Tensor? tanh, Tensor weights, Tensor v)
     {
         if (keys.Rank != 3 || values.Rank != 3 || keys.Dim(0) != values.Dim(0) || keys.Dim(1) != values.Dim(1) || keys.Length == 0)
             throw new ArgumentException($"{op}: keys {keys.ShapeString} and values {values.ShapeString} must be [T > 0, B, A] and [T, B, H]");
         int t = keys.Dim(0), b = keys.Dim(1), a = keys.Dim(2), h = values.Dim(2);
         Require(op, keys, "keys", t * b * a, $"[{t}, {b}, {a}]");
         Require(op, values, "values", t * b * h, $"[{t}, {b}, {h}]");
-        Require(op, tanh, "tanh", t * b * a, $"[{t}, {b}, {a}]");
+        if (tanh is not null) Require(op, tanh, "tanh", t * b * a, $"[{t}, {b}, {a}]");
         Require(op, weights, "weights", t * b, $"[{t}, {b}]");
         Require(op, v, "v", a, $"[{a}]");
         return (t, b, a, h);
     }
 
     protected abstract void AdditiveAttentionForwardCore(int t, int b, int a, int h, Tensor keys, Tensor query, Tensor v,
-        Tensor? mask, Tensor values, Tensor tanh, Tensor weights, Tensor context);
+        Tensor? mask, Tensor values, Tensor? tanh, Tensor weights, Tensor context);
 
     protected abstract void AdditiveAttentionBackwardCore(int t, int b, int a, int h, Tensor values, Tensor weights, Tensor tanh,
         Tensor v, Tensor dContext, Tensor dScores, Tensor dQuery, Tensor dKeys, Tensor dValues);
