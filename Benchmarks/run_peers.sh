@@ -54,6 +54,8 @@ done
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 keys = [("train_windows_per_s", "train"), ("score_tf_windows_per_s", "score_tf"), ("score_free_windows_per_s", "score_free")]
+# the probed run's threads for each metric's phase
+phase_threads = {"train": "threads", "score_tf": "threads_score_tf", "score_free": "threads_score_free"}
 whos = ("ours-t1", "ours-t2", "peer-default", "peer-t1", "ts-t2", "ts-t1", "ours-auto")
 def get(cell, who):
     r = [x for x in rows if x["cell"] == cell and x["who"] == who]
@@ -72,7 +74,7 @@ for cell in dict.fromkeys(x["cell"] for x in rows):
         best = max(pt, ts)
         if name not in worst or (best and ours / best < worst[name][0]): worst[name] = (ours / best if best else 0, cell)
         print(f"| {cell} | {name} (windows/s) | " + " | ".join(num(x) for x in v)
-              + f" | **{ratio(ours, best)}** | {ratio(ours, pt)} | {ratio(ours, ts)} | {num(auto)} ({(r[6] or {}).get('threads', '-')}) | {ratio(auto, best)} |")
+              + f" | **{ratio(ours, best)}** | {ratio(ours, pt)} | {ratio(ours, ts)} | {num(auto)} ({(r[6] or {}).get(phase_threads[name], '-')}) | {ratio(auto, best)} |")
     rss = [(x or {}).get("process_rss_mb") for x in r]
     print(f"| {cell} | peak RSS of the process (MiB) | " + " | ".join(str(x) if x else "-" for x in rss[:6]) + f" | | | | {rss[6] or '-'} | |")
     if r[0] and r[2]:

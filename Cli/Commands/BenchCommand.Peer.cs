@@ -8,8 +8,9 @@ namespace RnnEngine.Cli.Commands;
 /// <summary>
 /// `rnnengine bench --arch lstm|gru|gru-attn --features F --window L --hidden H --batch B --layers N [--device D]
 /// [--threads T] [--min-seconds S] [--seed S] [--check]`: the workload of shared/peers/torch_seq_ae.py with the same
-/// flags, printed as one JSON line with the peer's fields (plus device, threads, threads_from and peak_rss_mb). Without
-/// --threads on cpu a short probe chooses between 1 thread and all cores (threads_from "probe"). --check also computes
+/// flags, printed as one JSON line with the peer's fields (plus device, threads (of training), threads_score_tf,
+/// threads_score_free, threads_from and peak_rss_mb). Without --threads on cpu a short probe chooses between 1 thread and
+/// all cores for each phase (threads_from "probe"). --check also computes
 /// the first loss with the float64 references and fails (exit 1) when it differs by more than Tolerances.BenchLossFirst.
 /// </summary>
 public static partial class BenchCommand
@@ -29,12 +30,13 @@ public static partial class BenchCommand
         bool check = args.Flag("check");
         args.EnsureAllUsed();
 
-        // No --threads on cpu: a short probe picks 1 thread or all cores for this workload (BenchRunner.ProbeThreads).
+        // No --threads on cpu: a short probe picks 1 thread or all cores for each phase (BenchRunner.ProbeThreads).
         bool probed = threads == 0 && device == "cpu" && Environment.ProcessorCount > 1;
-        if (probed) threads = BenchRunner.ProbeThreads(cfg, Environment.ProcessorCount, t => Devices.Create(device, t));
-        using var backend = Devices.Create(device, threads);
-        var r = BenchRunner.Run(backend, cfg, timing, check);
-        int usedThreads = backend is CpuBackend cpu ? cpu.Threads : 0;
+        BenchThreads? phases = probed ? BenchRunner.ProbeThreads(cfg, Environment.ProcessorCount, t => Devices.Create(device, t)) : null;
+        using var backend = Devices.Create(device, phases?.Max ?? threads);
+        if (phases is null && backend is CpuBackend fixedCpu) phases = BenchThreads.All(fixedCpu.Threads);
+        var r = BenchRunner.Run(backend, cfg, timing, check, phases);
+        int usedThreads = phases?.Train ?? 0;
         int b = cfg.Batch;
         var ic = CultureInfo.InvariantCulture;
         string F(double v, int digits) => double.IsFinite(v) ? Math.Round(v, digits).ToString("R", ic) : "null";
@@ -42,6 +44,7 @@ public static partial class BenchCommand
         {
             "\"engine\":\"rnnengine\"", $"\"device\":\"{backend.Name}\"", $"\"threads\":{usedThreads}",
             $"\"threads_from\":\"{(probed ? "probe" : threads > 0 ? "flag" : "default")}\"",
+            $"\"threads_score_tf\":{phases?.ScoreTf ?? 0}", $"\"threads_score_free\":{phases?.ScoreFree ?? 0}",
             $"\"arch\":\"{cfg.ArchName}\"", $"\"features\":{cfg.Features}", $"\"window\":{cfg.Window}", $"\"hidden\":{cfg.Hidden}",
             $"\"batch\":{b}", $"\"layers\":{cfg.Layers}", $"\"score_batch\":{b}", $"\"params\":{r.Params}",
             $"\"train_step_ms\":{F(r.TrainStepMs, 3)}", $"\"train_windows_per_s\":{F(b / r.TrainStepMs * 1e3, 1)}",
@@ -63,7 +66,7 @@ public static partial class BenchCommand
         }
         stdout.WriteLine("{" + string.Join(",", json) + "}");
         stderr.WriteLine(string.Create(ic,
-            $"# {cfg.ArchName} F={cfg.Features} L={cfg.Window} H={cfg.Hidden} B={b} layers={cfg.Layers} threads={usedThreads}: " +
+            $"# {cfg.ArchName} F={cfg.Features} L={cfg.Window} H={cfg.Hidden} B={b} layers={cfg.Layers} threads={usedThreads}/{phases?.ScoreTf ?? 0}/{phases?.ScoreFree ?? 0}: " +
             $"train {b / r.TrainStepMs * 1e3:F1} win/s ({r.TrainStepMs:F3} ms/step), score(tf) {b / r.ScoreTfMs * 1e3:F1} win/s, " +
             $"score(free) {b / r.ScoreFreeMs * 1e3:F1} win/s"));
         return ok ? 0 : 1;

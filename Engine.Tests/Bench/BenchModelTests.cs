@@ -150,11 +150,24 @@ public class BenchModelTests
     }
 
     [Fact]
+    public void PhasesRunOnTheirOwnThreadCounts()
+    {
+        using var device = new CpuBackend(2);
+        var cfg = Tiny(BenchArch.Lstm, layers: 1);
+        var timing = new BenchTiming(MinSeconds: 0, Warmup: 1, Steps: 2, ScoreSteps: 2);
+        var r = BenchRunner.Run(device, cfg, timing, checkReference: true, new BenchThreads(1, 2, 1));
+        Assert.Equal(1, device.Threads);   // the last phase's count
+        Assert.True(Tolerances.BenchLossFirst.Accepts(r.LossFirst, r.LossFirstReference!.Value));
+        Assert.Throws<ArgumentOutOfRangeException>(() => device.Threads = 3);
+        Assert.Throws<ArgumentOutOfRangeException>(() => device.Threads = 0);
+    }
+
+    [Fact]
     public void ThreadProbeTimesOneThreadFirstAndPicksOneOrAll()
     {
         var asked = new List<int>();
-        int threads = BenchRunner.ProbeThreads(Tiny(BenchArch.Gru, layers: 1), 2, n => { asked.Add(n); return new CpuBackend(n); });
-        Assert.Contains(threads, new[] { 1, 2 });
+        var threads = BenchRunner.ProbeThreads(Tiny(BenchArch.Gru, layers: 1), 2, n => { asked.Add(n); return new CpuBackend(n); });
+        Assert.All(new[] { threads.Train, threads.ScoreTf, threads.ScoreFree }, t => Assert.Contains(t, new[] { 1, 2 }));
         // 1 thread first, then all cores; a third probe re-times 1 thread only when all cores looked faster
         Assert.Equal(new[] { 1, 2 }, asked.Take(2));
         Assert.True(asked.Count == 2 || asked[2] == 1, string.Join(",", asked));

@@ -11,8 +11,9 @@ public sealed partial class CpuBackend : Backend
 {
     public CpuBackend(int threads = 0)
     {
-        Threads = threads > 0 ? threads : Environment.ProcessorCount;
-        pool = new WorkerPool(Threads);
+        MaxThreads = threads > 0 ? threads : Environment.ProcessorCount;
+        threadsInUse = MaxThreads;
+        pool = new WorkerPool(MaxThreads);
         forAdapter = new ForAdapter();
     }
 
@@ -21,8 +22,21 @@ public sealed partial class CpuBackend : Backend
 
     public override string Name => "cpu";
 
-    /// <summary>Worker threads an op may use (1 = run on the caller only).</summary>
-    public int Threads { get; }
+    /// <summary>The threads of this backend's pool, the caller included.</summary>
+    public int MaxThreads { get; }
+
+    private int threadsInUse;
+
+    /// <summary>
+    /// Threads an op may use, 1 (run on the caller only) to <see cref="MaxThreads"/>; settable between ops, so one model
+    /// can train on one core and score on two where that is faster. With 1 the pool's workers sleep and cost nothing.
+    /// </summary>
+    public int Threads
+    {
+        get => threadsInUse;
+        set => threadsInUse = value >= 1 && value <= MaxThreads ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"cpu: threads must be in [1, {MaxThreads}]");
+    }
 
     public static int SimdWidthBits =>
         Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 32;

@@ -8,6 +8,14 @@ namespace RnnEngine.Models.Bench;
 /// <summary>Timing protocol knobs, with the peer's defaults (torch_seq_ae.py).</summary>
 public sealed record BenchTiming(double MinSeconds = 3.0, int Warmup = 5, int Steps = 30, int ScoreSteps = 20);
 
+/// <summary>Threads per phase of a cpu bench run (training, teacher-forced scoring, free-running scoring).</summary>
+public sealed record BenchThreads(int Train, int ScoreTf, int ScoreFree)
+{
+    public static BenchThreads All(int threads) => new(threads, threads, threads);
+
+    public int Max => Math.Max(Train, Math.Max(ScoreTf, ScoreFree));
+}
+
 /// <summary>What one bench run measured; times are medians of the timed calls, in milliseconds.</summary>
 public sealed record BenchResult(BenchConfig Config, long Params, double TrainStepMs, int TrainStepsTimed, double ScoreTfMs,
     double ScoreFreeMs, float LossFirst, float LossAfter, double? LossFirstReference, long AllocatedBytesPerTrainStep);
@@ -22,8 +30,18 @@ public static class BenchRunner
     public static IBenchModel CreateModel(Backend device, BenchConfig cfg) =>
         cfg.Arch == BenchArch.GruAttn ? new GruAttnAe(device, cfg) : new RecurrentAe(device, cfg);
 
-    public static BenchResult Run(Backend device, BenchConfig cfg, BenchTiming timing, bool checkReference)
+    /// <summary>
+    /// Runs the protocol; on a cpu backend <paramref name="threads"/> (null: the backend's own count throughout) sets
+    /// how many of its threads each phase uses.
+    /// </summary>
+    public static BenchResult Run(Backend device, BenchConfig cfg, BenchTiming timing, bool checkReference, BenchThreads? threads = null)
     {
+        var cpu = device as CpuBackend;
+        void Use(Func<BenchThreads, int> phase)
+        {
+            if (cpu is not null && threads is not null) cpu.Threads = phase(threads);
+        }
+
         cfg.Validate();
         using var model = CreateModel(device, cfg);
         using var adam = new Adam(device, model.Parameters, lr: 1e-3f);
@@ -47,6 +65,7 @@ public static class BenchRunner
                 return loss;
             }
 
+            Use(t => t.Train);
             float lossFirst = TrainStep(train[0]);
             var (trainMs, trainN) = Timed(i => TrainStep(train[i % train.Length]), timing.Warmup, timing.Steps, timing.MinSeconds);
             long before = GC.GetAllocatedBytesForCurrentThread();
@@ -58,7 +77,9 @@ public static class BenchRunner
                 model.Score(score[i % score.Length], teacher, scores);
                 scores.CopyTo(scoresHost); // the peer's scores end as a host tensor too
             }
+            Use(t => t.ScoreTf);
             var (tfMs, _) = Timed(i => ScoreOnce(i, true), 3, timing.ScoreSteps, timing.MinSeconds / 2);
+            Use(t => t.ScoreFree);
             var (freeMs, _) = Timed(i => ScoreOnce(i, false), 2, Math.Max(5, timing.ScoreSteps / 2), timing.MinSeconds / 2);
             return new BenchResult(cfg, model.Parameters.Sum(p => (long)p.Length), trainMs, trainN, tfMs, freeMs, lossFirst, lossAfter,
                 reference, allocated);
@@ -71,30 +92,31 @@ public static class BenchRunner
     }
 
     /// <summary>
-    /// The thread count for a cpu run when none is given: 1 or maxThreads, whichever runs a short probe of this workload
-    /// (the protocol with 2 warm-ups and 3 timed calls per phase, no time floor) in the smaller product of the three
-    /// phases' medians, i.e. faster on the geometric mean of train, teacher-forced and free-running scoring. Small
-    /// models lose more to the fork-join of every op than a second core gives them (b-lstm scored 2.4x faster on one
-    /// thread than on two on a quiet machine) while large ones gain; a probe decides that for any shape and load.
+    /// Threads per phase for a cpu run when none is given: 1 or maxThreads, whichever runs a short probe of that phase of
+    /// this workload (the protocol with 2 warm-ups and 3 timed calls per phase, no time floor) faster. Small models lose
+    /// more to the fork-join of every op than a second core gives them, large ones gain, and one model can do both:
+    /// b-lstm trains faster on one thread and scores (one parallel job per call) almost twice as fast on two. The peers
+    /// are compared by the best of their 1- and 2-thread runs per metric; this gives the engine the same choice.
     /// </summary>
-    public static int ProbeThreads(BenchConfig cfg, int maxThreads, Func<int, Backend> createDevice)
+    public static BenchThreads ProbeThreads(BenchConfig cfg, int maxThreads, Func<int, Backend> createDevice)
     {
-        if (maxThreads <= 1) return 1;
+        if (maxThreads <= 1) return BenchThreads.All(1);
         var probe = new BenchTiming(MinSeconds: 0, Warmup: 2, Steps: 3, ScoreSteps: 3);
-        double Cost(int threads)
+        BenchResult Probe(int threads)
         {
             var r = ProbeOnce(cfg, probe, threads, createDevice);
             // Each probe's model is garbage now. An aggressive collection gives its pages back to the OS before the
             // next model is built: without it every probe's buffers stayed committed and the peak RSS of the whole run
             // doubled (c-gru 526 MiB against 283 with --threads 1).
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            return Math.Log(r.TrainStepMs) + Math.Log(r.ScoreTfMs) + Math.Log(r.ScoreFreeMs);
+            return r;
         }
-        double one = Cost(1), all = Cost(maxThreads);
-        // The first probe also ran the JIT's first tiers: before letting all cores win, time 1 thread once more.
-        if (all < one) one = Math.Min(one, Cost(1));
-        int best = one <= all ? 1 : maxThreads;
-        return best;
+        BenchResult one = Probe(1), all = Probe(maxThreads);
+        bool allWins = all.TrainStepMs < one.TrainStepMs || all.ScoreTfMs < one.ScoreTfMs || all.ScoreFreeMs < one.ScoreFreeMs;
+        // The first probe also ran the JIT's first tiers: before letting all cores win a phase, time 1 thread once more.
+        var again = allWins ? Probe(1) : one;
+        int Pick(Func<BenchResult, double> ms) => Math.Min(ms(one), ms(again)) <= ms(all) ? 1 : maxThreads;
+        return new BenchThreads(Pick(r => r.TrainStepMs), Pick(r => r.ScoreTfMs), Pick(r => r.ScoreFreeMs));
     }
 
     // Not inlined into the probe's loop: the model and device are out of scope (collectable) once this returns.
