@@ -73,46 +73,60 @@ public sealed partial class CpuBackend
     protected override void AdditiveAttentionBackwardCore(int t, int b, int a, int h, Tensor values, Tensor weights, Tensor tanh,
         Tensor v, Tensor dContext, Tensor dScores, Tensor dQuery, Tensor dKeys, Tensor dValues)
     {
-        void Row(int i)
+        var rows = new AttentionBackwardRows(t, b, a, h, values, weights, tanh, v, dContext, dScores, dQuery, dKeys, dValues);
+        if ((long)t * b * (a + h) < 32_768) { for (int i = 0; i < b; i++) rows.Row(i); }
+        else ParallelFor(b, rows.Row);
+    }
+
+    private readonly unsafe struct AttentionBackwardRows(int t, int b, int a, int h, Tensor values, Tensor weights, Tensor tanh, Tensor v,
+        Tensor dContext, Tensor dScores, Tensor dQuery, Tensor dKeys, Tensor dValues)
+    {
+        public void Row(int i)
         {
-            ReadOnlySpan<float> val = values.Span, w = weights.Span, th = tanh.Span, vv = v.Span, dc = dContext.Span.Slice(i * h, h);
-            Span<float> de = dScores.Span, dq = dQuery.Span.Slice(i * a, a), dk = dKeys.Span, dv = dValues.Span;
-            float dot = 0;
-            for (int s = 0; s < t; s++)
+            fixed (float* pval = values.Host, pw = weights.Host, pth = tanh.Host, pv = v.Host, pdc = dContext.Host, pde = dScores.Host,
+                pdq = dQuery.Host, pdk = dKeys.Host, pdv = dValues.Host)
             {
-                int row = (s * b + i) * h;
-                float da = AttentionDot(dc, val.Slice(row, h));
-                AttentionAxpy(w[s * b + i], dc, dv.Slice(row, h));
-                de[s * b + i] = da;
-                dot += w[s * b + i] * da;
-            }
-            dq.Clear();
-            for (int s = 0; s < t; s++)
-            {
-                float e = w[s * b + i] * (de[s * b + i] - dot);
-                de[s * b + i] = e;
-                int row = (s * b + i) * a;
-                int c = 0;
-                if (Vector512.IsHardwareAccelerated)
-                    for (; c <= a - 16; c += 16)
-                    {
-                        var x = Vector512.Create(th.Slice(row + c, 16));
-                        var p = Vector512.Create(e) * Vector512.Create(vv.Slice(c, 16)) * (Vector512<float>.One - x * x);
-                        (Vector512.Create(dk.Slice(row + c, 16)) + p).CopyTo(dk.Slice(row + c, 16));
-                        (Vector512.Create(dq.Slice(c, 16)) + p).CopyTo(dq.Slice(c, 16));
-                    }
-                for (; c < a; c++)
+                float* val = pval + values.Offset, w = pw + weights.Offset, th = pth + tanh.Offset, vv = pv + v.Offset;
+                float* dc = pdc + dContext.Offset + (long)i * h, de = pde + dScores.Offset, dq = pdq + dQuery.Offset + (long)i * a;
+                float* dk = pdk + dKeys.Offset, dv = pdv + dValues.Offset;
+                var dcSpan = new ReadOnlySpan<float>(dc, h);
+                float dot = 0;
+                for (int s = 0; s < t; s++)
                 {
-                    float x = th[row + c];
-                    float p = e * vv[c] * (1 - x * x);
-                    dk[row + c] += p;
-                    dq[c] += p;
+                    long row = ((long)s * b + i) * h;
+                    float da = AttentionDot(dcSpan, new ReadOnlySpan<float>(val + row, h));
+                    AttentionAxpy(w[s * b + i], dcSpan, new Span<float>(dv + row, h));
+                    de[s * b + i] = da;
+                    dot += w[s * b + i] * da;
+                }
+                new Span<float>(dq, a).Clear();
+                for (int s = 0; s < t; s++)
+                {
+                    float e = w[s * b + i] * (de[s * b + i] - dot);
+                    de[s * b + i] = e;
+                    long row = ((long)s * b + i) * a;
+                    int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        var ve = Vector512.Create(e);
+                        for (; c <= a - 16; c += 16)
+                        {
+                            var x = Vector512.Load(th + row + c);
+                            var p = ve * Vector512.Load(vv + c) * (Vector512<float>.One - x * x);
+                            Vector512.Store(Vector512.Load(dk + row + c) + p, dk + row + c);
+                            Vector512.Store(Vector512.Load(dq + c) + p, dq + c);
+                        }
+                    }
+                    for (; c < a; c++)
+                    {
+                        float x = th[row + c];
+                        float p = e * vv[c] * (1 - x * x);
+                        dk[row + c] += p;
+                        dq[c] += p;
+                    }
                 }
             }
         }
-
-        if ((long)t * b * (a + h) < 32_768) { for (int i = 0; i < b; i++) Row(i); }
-        else ParallelFor(b, Row);
     }
 
     private static float AttentionDot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
