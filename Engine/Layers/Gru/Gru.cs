@@ -146,7 +146,8 @@ public sealed class Gru : IDisposable
                 device.GruCellBackward(s.DYAt[l][i], s.Dh, s.HsAt[l][i], s.GatesAt[l][i], s.GxAt[l][i], s.DghAt[l][i]);
                 device.Gemm(false, false, 1f, s.DghAt[l][i], whh[l].Value, 1f, s.Dh);
             }
-            device.Gemm(true, false, 1f, s.Gx[l], input, 1f, wih[l].Grad);
+            if (cpu is not null) cpu.GruInputWeightGradient(s.Gx[l], input, wih[l].Grad, s.WihGradT[l]!);
+            else device.Gemm(true, false, 1f, s.Gx[l], input, 1f, wih[l].Grad);
             device.Gemm(true, false, 1f, s.Dgh[l], s.HPrev[l], 1f, whh[l].Grad);
             device.ColumnSum(s.Gx[l], bih[l].Grad, accumulate: true);
             device.ColumnSum(s.Dgh[l], bhh[l].Grad, accumulate: true);
@@ -215,6 +216,7 @@ public sealed class Gru : IDisposable
         public readonly int T, B;
         public readonly Tensor X, Gh, Dh;
         public readonly Tensor[] Gx, Hs, Gates, Dgh, DY, Out, HPrev, In, Mask;
+        public readonly Tensor?[] WihGradT;    // [F_l, 3H] per layer, the cpu's dW_ih^T scratch (null elsewhere)
         public bool Dropped;
         public readonly Tensor[][] GxAt, HsAt, GatesAt, DghAt, DYAt;
         private readonly List<Tensor> owned = new();
@@ -231,6 +233,7 @@ public sealed class Gru : IDisposable
             In = new Tensor[layers]; Mask = new Tensor[layers];
             GxAt = new Tensor[layers][]; HsAt = new Tensor[layers][]; GatesAt = new Tensor[layers][]; DghAt = new Tensor[layers][];
             DYAt = new Tensor[layers][];
+            WihGradT = new Tensor?[layers];
             for (int l = 0; l < layers; l++)
             {
                 Gx[l] = Own(d.Zeros(t, b, 3 * h));
@@ -241,6 +244,7 @@ public sealed class Gru : IDisposable
                 Out[l] = Hs[l].Slice(b * h, t, b, h);
                 HPrev[l] = Hs[l].Slice(0, t, b, h);
                 In[l] = l > 0 ? Own(d.Zeros(t, b, h)) : X;
+                if (d is CpuBackend) WihGradT[l] = Own(d.Zeros(l == 0 ? f : h, 3 * h));
                 Mask[l] = l > 0 ? Own(d.Zeros(t, b, h)) : X;
                 GxAt[l] = Steps(Gx[l]); HsAt[l] = Steps(Hs[l]); GatesAt[l] = Steps(Gates[l]);
                 DghAt[l] = Steps(Dgh[l]); DYAt[l] = Steps(DY[l]);
