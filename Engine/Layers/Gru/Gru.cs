@@ -14,7 +14,7 @@ namespace RnnEngine.Engine.Layers;
 /// it enters the next layer. Backward: a reverse sweep (one fused pointwise pass + one GEMM per step), then the weight gradients of all steps
 /// as one GEMM each. On the cpu both sweeps are one parallel job each (CpuBackend.GruForwardSweep and GruBackwardSweep:
 /// batch rows split over the cores for all steps, the input projection fused into each step's GEMM, dx into the backward
-/// sweep). Buffers are allocated on first use for a (T, B) and reused; the time loops allocate nothing.
+/// sweep, dW_ih as x^T dgx). Buffers are allocated on first use for a (T, B) and reused; the time loops allocate nothing.
 /// </summary>
 public sealed class Gru : IDisposable
 {
@@ -136,7 +136,7 @@ public sealed class Gru : IDisposable
             Tensor input = Input(s, l);
             // The gradient of this layer's input: dy of the layer below, or dx.
             Tensor? dInput = l > 0 ? s.DY[l - 1] : dx;
-            // gx's buffer is no longer needed, so it receives dgx.
+            // Gx receives dgx: free after the forward elsewhere, never filled by the cpu forward (its sweep fuses x W_ih^T).
             var cpu = device as CpuBackend;
             if (cpu is not null)
                 cpu.GruBackwardSweep(t, b, input.Cols, h, s.DY[l], s.Dh, s.Hs[l], s.Gates[l], wih[l].Value, whh[l].Value, s.Gx[l], s.Dgh[l],
