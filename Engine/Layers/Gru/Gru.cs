@@ -12,7 +12,9 @@ namespace RnnEngine.Engine.Layers;
 /// Forward: the input projection of all T steps is one GEMM; each step is one GEMM (h W_hh^T) plus one fused pointwise
 /// pass. With dropout > 0 and training, each layer's output is dropped out (inverted dropout, as nn.GRU's dropout) before
 /// it enters the next layer. Backward: a reverse sweep (one fused pointwise pass + one GEMM per step), then the weight gradients of all steps
-/// as one GEMM each. Buffers are allocated on first use for a (T, B) and reused; the time loops allocate nothing.
+/// as one GEMM each. On the cpu both sweeps are one parallel job each (CpuBackend.GruForwardSweep and GruBackwardSweep:
+/// batch rows split over the cores for all steps, the input projection fused into each step's GEMM, dx into the backward
+/// sweep, dW_ih as x^T dgx). Buffers are allocated on first use for a (T, B) and reused; the time loops allocate nothing.
 /// </summary>
 public sealed class Gru : IDisposable
 {
@@ -82,13 +84,21 @@ public sealed class Gru : IDisposable
                 dropoutOffset += (ulong)s.In[l].Length;
             }
             Tensor input = Input(s, l);
-            device.Gemm(false, true, 1f, input, wih[l].Value, 0f, s.Gx[l]);
             if (h0 is null) device.Fill(s.HsAt[l][0], 0f);
             else device.Copy(h0.At(l), s.HsAt[l][0]);
-            for (int i = 0; i < t; i++)
+            if (device is CpuBackend cpu)
             {
-                device.Gemm(false, true, 1f, s.HsAt[l][i], whh[l].Value, 0f, s.Gh);
-                device.GruCellForward(s.GxAt[l][i], s.Gh, bih[l].Value, bhh[l].Value, s.HsAt[l][i], s.HsAt[l][i + 1], s.GatesAt[l][i]);
+                // One parallel sweep over the steps: per step [x_t | h_{t-1}] against the packed weights, biases in the cell.
+                cpu.GruForwardSweep(t, b, input.Cols, h, input, wih[l].Value, whh[l].Value, bih[l].Value, bhh[l].Value, s.Gates[l], s.Hs[l]);
+            }
+            else
+            {
+                device.Gemm(false, true, 1f, input, wih[l].Value, 0f, s.Gx[l]);
+                for (int i = 0; i < t; i++)
+                {
+                    device.Gemm(false, true, 1f, s.HsAt[l][i], whh[l].Value, 0f, s.Gh);
+                    device.GruCellForward(s.GxAt[l][i], s.Gh, bih[l].Value, bhh[l].Value, s.HsAt[l][i], s.HsAt[l][i + 1], s.GatesAt[l][i]);
+                }
             }
             if (hN is not null) device.Copy(s.HsAt[l][t], hN.At(l));
         }
@@ -123,22 +133,26 @@ public sealed class Gru : IDisposable
         {
             if (dhN is null) device.Fill(s.Dh, 0f);
             else device.Copy(dhN.At(l), s.Dh);
-            for (int i = t - 1; i >= 0; i--)
+            Tensor input = Input(s, l);
+            // The gradient of this layer's input: dy of the layer below, or dx.
+            Tensor? dInput = l > 0 ? s.DY[l - 1] : dx;
+            // Gx receives dgx: free after the forward elsewhere, never filled by the cpu forward (its sweep fuses x W_ih^T).
+            var cpu = device as CpuBackend;
+            if (cpu is not null)
+                cpu.GruBackwardSweep(t, b, input.Cols, h, s.DY[l], s.Dh, s.Hs[l], s.Gates[l], wih[l].Value, whh[l].Value, s.Gx[l], s.Dgh[l],
+                    dInput, needDh0: dh0 is not null);
+            else for (int i = t - 1; i >= 0; i--)
             {
-                // gx's buffer is no longer needed, so it receives dgx.
                 device.GruCellBackward(s.DYAt[l][i], s.Dh, s.HsAt[l][i], s.GatesAt[l][i], s.GxAt[l][i], s.DghAt[l][i]);
                 device.Gemm(false, false, 1f, s.DghAt[l][i], whh[l].Value, 1f, s.Dh);
             }
-            device.Gemm(true, false, 1f, s.Gx[l], Input(s, l), 1f, wih[l].Grad);
+            if (cpu is not null) cpu.GruInputWeightGradient(s.Gx[l], input, wih[l].Grad, s.WihGradT[l]!);
+            else device.Gemm(true, false, 1f, s.Gx[l], input, 1f, wih[l].Grad);
             device.Gemm(true, false, 1f, s.Dgh[l], s.HPrev[l], 1f, whh[l].Grad);
             device.ColumnSum(s.Gx[l], bih[l].Grad, accumulate: true);
             device.ColumnSum(s.Dgh[l], bhh[l].Grad, accumulate: true);
-            if (l > 0)
-            {
-                device.Gemm(false, false, 1f, s.Gx[l], wih[l].Value, 0f, s.DY[l - 1]);
-                if (s.Dropped) device.DropoutBackward(s.DY[l - 1], s.Mask[l], s.DY[l - 1]);
-            }
-            else if (dx is not null) device.Gemm(false, false, 1f, s.Gx[l], wih[l].Value, 0f, dx);
+            if (cpu is null && dInput is not null) device.Gemm(false, false, 1f, s.Gx[l], wih[l].Value, 0f, dInput);
+            if (l > 0 && s.Dropped) device.DropoutBackward(s.DY[l - 1], s.Mask[l], s.DY[l - 1]);
             if (dh0 is not null) device.Copy(s.Dh, dh0.At(l));
         }
         // The forward's gx buffers now hold gradients: a second Backward without a new Forward would be wrong.
@@ -202,6 +216,7 @@ public sealed class Gru : IDisposable
         public readonly int T, B;
         public readonly Tensor X, Gh, Dh;
         public readonly Tensor[] Gx, Hs, Gates, Dgh, DY, Out, HPrev, In, Mask;
+        public readonly Tensor?[] WihGradT;    // [F_l, 3H] per layer, the cpu's dW_ih^T scratch (null elsewhere)
         public bool Dropped;
         public readonly Tensor[][] GxAt, HsAt, GatesAt, DghAt, DYAt;
         private readonly List<Tensor> owned = new();
@@ -218,6 +233,7 @@ public sealed class Gru : IDisposable
             In = new Tensor[layers]; Mask = new Tensor[layers];
             GxAt = new Tensor[layers][]; HsAt = new Tensor[layers][]; GatesAt = new Tensor[layers][]; DghAt = new Tensor[layers][];
             DYAt = new Tensor[layers][];
+            WihGradT = new Tensor?[layers];
             for (int l = 0; l < layers; l++)
             {
                 Gx[l] = Own(d.Zeros(t, b, 3 * h));
@@ -228,6 +244,7 @@ public sealed class Gru : IDisposable
                 Out[l] = Hs[l].Slice(b * h, t, b, h);
                 HPrev[l] = Hs[l].Slice(0, t, b, h);
                 In[l] = l > 0 ? Own(d.Zeros(t, b, h)) : X;
+                if (d is CpuBackend) WihGradT[l] = Own(d.Zeros(l == 0 ? f : h, 3 * h));
                 Mask[l] = l > 0 ? Own(d.Zeros(t, b, h)) : X;
                 GxAt[l] = Steps(Gx[l]); HsAt[l] = Steps(Hs[l]); GatesAt[l] = Steps(Gates[l]);
                 DghAt[l] = Steps(Dgh[l]); DYAt[l] = Steps(DY[l]);
