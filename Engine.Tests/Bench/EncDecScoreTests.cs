@@ -10,8 +10,8 @@ public class EncDecScoreTests
 {
     // B = 19: three 8-row tiles, the last one partial; H = 20: the cells' Vector512 bodies and scalar tails; F = 3 takes
     // the output layer's dot-product path, F = 6 its GEMM panel.
-    private static BenchConfig Config(BenchArch arch, int layers, int features) =>
-        new(arch, Features: features, Window: 5, Hidden: 20, Batch: 19, Layers: layers, Seed: 5);
+    private static BenchConfig Config(BenchArch arch, int layers, int features, int batch = 19) =>
+        new(arch, Features: features, Window: 5, Hidden: 20, Batch: batch, Layers: layers, Seed: 5);
 
     public static TheoryData<BenchArch, int, int, bool> Cases()
     {
@@ -67,5 +67,24 @@ public class EncDecScoreTests
         using var one = new CpuBackend(1);
         using var two = new CpuBackend(2);
         Assert.Equal(Scores(one, cfg, host, teacher, fused: true), Scores(two, cfg, host, teacher, fused: true));
+    }
+
+    // B = 131: 17 tiles, the last one partial. On one thread one part walks five tile groups (4, 4, 4, 4, 1); on two
+    // threads the batch is large enough for one part per thread (8 and 9 tiles), so groups end inside a part.
+    [Theory]
+    [InlineData(BenchArch.Lstm, true)]
+    [InlineData(BenchArch.Gru, false)]
+    public void LargeBatchesRunInTileGroupsAndMatchTheSpec(BenchArch arch, bool teacher)
+    {
+        var cfg = Config(arch, 2, 6, batch: 131);
+        float[] host = SineWindows.Batch(cfg.Window, cfg.Batch, cfg.Features, 3, 7);
+        using var one = new CpuBackend(1);
+        using var two = new CpuBackend(2);
+        using var model = new RecurrentAe(one, cfg);
+        double[] reference = BenchReference.RecurrentAeScores(cfg, host, model.Parameters, teacher);
+        float[] fused = Scores(two, cfg, host, teacher, fused: true);
+        for (int r = 0; r < cfg.Batch; r++)
+            Assert.True(Tolerances.CheckForward.Accepts(fused[r], reference[r]), $"window {r}: fused {fused[r]} vs float64 {reference[r]}");
+        Assert.Equal(Scores(one, cfg, host, teacher, fused: true), fused);
     }
 }

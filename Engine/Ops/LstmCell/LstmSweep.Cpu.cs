@@ -177,15 +177,18 @@ public sealed partial class CpuBackend
         float beta, int mrValid, float* tmp)
     {
         for (int jr = 0; jr < n; jr += nr)
+            SweepPanelGemm(path, k, ap, panels + (long)(jr / nr) * k * nr, c + jr, n, beta, mrValid, Math.Min(nr, n - jr), tmp);
+    }
+
+    /// <summary>One micro-kernel call: C[mrValid, nrValid] (row stride ldc) = Ap Bp + beta C over one packed panel of B.</summary>
+    private static unsafe void SweepPanelGemm(CpuGemmPath path, int k, float* ap, float* panel, float* c, int ldc, float beta, int mrValid,
+        int nrValid, float* tmp)
+    {
+        switch (path)
         {
-            int nrValid = Math.Min(nr, n - jr);
-            float* panel = panels + (long)(jr / nr) * k * nr;
-            switch (path)
-            {
-                case CpuGemmPath.Vector512: GemmKernels.Kernel8x32(k, ap, panel, c + jr, n, 1f, beta, mrValid, nrValid, tmp); break;
-                case CpuGemmPath.Vector256: GemmKernels.Kernel6x16(k, ap, panel, c + jr, n, 1f, beta, mrValid, nrValid, tmp); break;
-                default: GemmKernels.KernelScalar(k, ap, panel, c + jr, n, 1f, beta, mrValid, nrValid, tmp); break;
-            }
+            case CpuGemmPath.Vector512: GemmKernels.Kernel8x32(k, ap, panel, c, ldc, 1f, beta, mrValid, nrValid, tmp); break;
+            case CpuGemmPath.Vector256: GemmKernels.Kernel6x16(k, ap, panel, c, ldc, 1f, beta, mrValid, nrValid, tmp); break;
+            default: GemmKernels.KernelScalar(k, ap, panel, c, ldc, 1f, beta, mrValid, nrValid, tmp); break;
         }
     }
 
