@@ -157,6 +157,34 @@ public class CpuTanhTests
     }
 }
 
+/// <summary>CpuSimd.GateSigmoid512 (the LSTM and GRU gates' sigmoid) against the exact sigmoid.</summary>
+public class CpuGateSigmoidTests
+{
+    [Fact]
+    public void GateSigmoidWithinThreeTenMillionthsAbsolute()
+    {
+        if (!Vector512.IsHardwareAccelerated) return;
+        double worst = 0;
+        var v = new float[16];
+        for (int i = 0; i < 1 << 20; i += 16)
+        {
+            for (int l = 0; l < 16; l++) v[l] = -24f + 48f * (i + l) / (1 << 20);
+            var s = CpuSimd.GateSigmoid512(Vector512.Create(v));
+            for (int l = 0; l < 16; l++) worst = Math.Max(worst, Math.Abs(s[l] - 1 / (1 + Math.Exp(-(double)v[l]))));
+        }
+        Assert.True(worst <= 3e-7, $"worst absolute error {worst:E2}");
+        var edge = CpuSimd.GateSigmoid512(Vector512.Create([float.NegativeInfinity, float.PositiveInfinity, float.NaN, 0f, 1000f,
+            -1000f, 1f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f]));
+        Assert.Equal(0f, edge[0], 1e-6f);
+        Assert.Equal(1f, edge[1], 1e-6f);
+        Assert.True(float.IsNaN(edge[2]));
+        Assert.Equal(0.5f, edge[3]);
+        Assert.Equal(1f, edge[4], 1e-6f);
+        Assert.Equal(0f, edge[5], 1e-6f);
+        Assert.Equal((float)(1 / (1 + Math.Exp(-1))), edge[6], 1e-6f);
+    }
+}
+
 /// <summary>CpuSimd.Reciprocal512 (estimate + Newton step) against division, on the range the cell passes use (d &gt;= 1).</summary>
 public class CpuReciprocalTests
 {

@@ -40,7 +40,8 @@ internal static class CpuActivations
     private static ref float R(ReadOnlySpan<float> s) => ref MemoryMarshal.GetReference(s);
 
     // The Vector512 forms use CpuSimd's float exp and reciprocal (sigmoid; within 2 ulp, where Vector512.Exp widens to
-    // double and costs about twice as much) and its rational tanh, the same kernels as the LSTM cell's.
+    // double and costs about twice as much) and its rational tanh. The recurrent cells' gates use CpuSimd.GateSigmoid512
+    // instead (cheaper, absolute accuracy only), which a standalone sigmoid, whose tiny outputs may matter, does not.
     public static Vector512<float> Sigmoid(Vector512<float> x)
     {
         var e = CpuSimd.Exp512(-Vector512.Abs(x));

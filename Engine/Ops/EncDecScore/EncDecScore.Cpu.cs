@@ -358,8 +358,8 @@ public sealed partial class CpuBackend
             if (Vector512.IsHardwareAccelerated)
                 for (; j <= hidden - 16; j += 16)
                 {
-                    var r = CpuActivations.Sigmoid(Vector512.Load(a + j) + Vector512.Load(bias + j));
-                    var z = CpuActivations.Sigmoid(Vector512.Load(a + hidden + j) + Vector512.Load(bias + hidden + j));
+                    var r = CpuSimd.GateSigmoid512(Vector512.Load(a + j) + Vector512.Load(bias + j));
+                    var z = CpuSimd.GateSigmoid512(Vector512.Load(a + hidden + j) + Vector512.Load(bias + hidden + j));
                     var rec = Vector512.Load(a + 3 * hidden + j) + Vector512.Load(bias + 3 * hidden + j);
                     var n = CpuActivations.Tanh(Vector512.Load(a + 2 * hidden + j) + Vector512.Load(bias + 2 * hidden + j) + r * rec);
                     Vector512.Store(n + z * (Vector512.Load(hr + j) - n), hr + j);

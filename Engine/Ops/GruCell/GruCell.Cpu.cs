@@ -33,8 +33,8 @@ public sealed partial class CpuBackend
             if (Vector512.IsHardwareAccelerated)
                 for (; j <= h - 16; j += 16)
                 {
-                    var r = CpuActivations.Sigmoid(GruV(x, j) + GruV(bi, j) + GruV(r3, j) + GruV(bh, j));
-                    var z = CpuActivations.Sigmoid(GruV(x, h + j) + GruV(bi, h + j) + GruV(r3, h + j) + GruV(bh, h + j));
+                    var r = CpuSimd.GateSigmoid512(GruV(x, j) + GruV(bi, j) + GruV(r3, j) + GruV(bh, j));
+                    var z = CpuSimd.GateSigmoid512(GruV(x, h + j) + GruV(bi, h + j) + GruV(r3, h + j) + GruV(bh, h + j));
                     var rec = GruV(r3, 2 * h + j) + GruV(bh, 2 * h + j);
                     var n = CpuActivations.Tanh(GruV(x, 2 * h + j) + GruV(bi, 2 * h + j) + r * rec);
                     r.CopyTo(g.Slice(j, 16));

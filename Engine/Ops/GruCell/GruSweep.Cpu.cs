@@ -229,8 +229,8 @@ public sealed partial class CpuBackend
         if (Vector512.IsHardwareAccelerated)
             for (; j <= h - 16; j += 16)
             {
-                var r = CpuActivations.Sigmoid(Vector512.Load(g + j) + Vector512.Load(bias + j));
-                var z = CpuActivations.Sigmoid(Vector512.Load(g + h + j) + Vector512.Load(bias + h + j));
+                var r = CpuSimd.GateSigmoid512(Vector512.Load(g + j) + Vector512.Load(bias + j));
+                var z = CpuSimd.GateSigmoid512(Vector512.Load(g + h + j) + Vector512.Load(bias + h + j));
                 var rec = Vector512.Load(g + 3 * h + j) + Vector512.Load(bias + 3 * h + j);
                 var n = CpuActivations.Tanh(Vector512.Load(g + 2 * h + j) + Vector512.Load(bias + 2 * h + j) + r * rec);
                 Vector512.Store(r, g + j);

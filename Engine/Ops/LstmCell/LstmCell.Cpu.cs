@@ -188,8 +188,7 @@ public sealed partial class CpuBackend
         for (; j < y.Length; j++) y[j] += a[j] * b[j];
     }
 
-    private static Vector512<float> LstmSigmoid512(Vector512<float> x) =>
-        CpuSimd.Reciprocal512(Vector512<float>.One + CpuSimd.Exp512(-x));
+    private static Vector512<float> LstmSigmoid512(Vector512<float> x) => CpuSimd.GateSigmoid512(x);
 
     private static Vector512<float> LstmTanh512(Vector512<float> x) => CpuSimd.Tanh512(x);
 }
