@@ -28,8 +28,8 @@ public sealed partial class CpuBackend
     private const int EncDecDotFeatures = 4;
 
     // Row tiles that share each weight panel while it is in L1 (panel k x nr floats, 32 KB at k = 256, plus the tiles'
-    // packed A of k x mr each). A batch of at least 2 groups per thread runs as one part per thread (measured 3% faster
-    // at B = 128 than four parts per thread); smaller ones keep the finer parts, which balance better.
+    // packed A of k x mr each). A batch of at least one group per thread runs as one part per thread (measured 3% faster
+    // at B = 128 and 8% at B = 64, LSTM, than four parts per thread); smaller ones keep the finer parts.
     private const int EncDecTileGroup = 4;
 
     internal unsafe void EncDecScore(RecurrentStack enc, RecurrentStack dec, Tensor wOut, Tensor bOut, Tensor x, bool teacher, Tensor scores)
@@ -38,7 +38,7 @@ public sealed partial class CpuBackend
         lock (sweepLock)
         {
             var (path, mr, nr) = SweepKernel();
-            int tiles = (b + mr - 1) / mr, parts = tiles >= 2 * EncDecTileGroup * Threads ? Threads : SweepParts(tiles);
+            int tiles = (b + mr - 1) / mr, parts = tiles >= EncDecTileGroup * Threads ? Threads : SweepParts(tiles);
             // Packed weights, layer by layer (encoder then decoder), then W_out^T, then the folded biases.
             var layerPanels = new long[2 * nl];
             long floats = 0;
