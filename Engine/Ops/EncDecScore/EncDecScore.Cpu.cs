@@ -65,7 +65,8 @@ public sealed partial class CpuBackend
             finally { pack.Clear(); }
 
             int rowsCap = (tiles + parts - 1) / parts * mr;
-            EnsureEncDecState(parts, (long)nl * 2 * rowsCap * h + (long)rowsCap * f + rowsCap + (long)EncDecTileGroup * mr * g);
+            int yStride = f < EncDecDotFeatures ? f : (f + nr - 1) / nr * nr;
+            EnsureEncDecState(parts, (long)nl * 2 * rowsCap * h + (long)rowsCap * yStride + rowsCap + (long)EncDecTileGroup * mr * g);
             var job = encDecJob ??= new EncDecScoreJob();
             job.Set(this, path, mr, nr, parts, window, b, f, h, nl, enc.IsGru, teacher, layerPanels, outPanels, biases, rowsCap,
                 x, wOut, bOut, scores);
@@ -170,7 +171,7 @@ public sealed partial class CpuBackend
     {
         private CpuBackend owner = null!;
         private CpuGemmPath path;
-        private int mr, nr, parts, window, b, f, h, nl, rowsCap;
+        private int mr, nr, parts, window, b, f, h, nl, rowsCap, ys;
         private bool gru, teacher;
         private long[] layerPanels = [];
         private long outPanels, biases;
@@ -185,6 +186,7 @@ public sealed partial class CpuBackend
             owner = backend; path = kernel; mr = mrFull; nr = nrFull; parts = partCount; window = steps; b = batch; f = features;
             h = hidden; nl = layers; gru = isGru; teacher = teacherForced; layerPanels = layerPanelOffsets; outPanels = outPanelOffset;
             biases = biasOffset; rowsCap = rowsPerPart;
+            ys = f < EncDecDotFeatures ? f : (f + nr - 1) / nr * nr;
             xd = x.Host; xOff = x.Offset;
             wd = wOut.Host; wOff = wOut.Offset;
             bd = bOut.Host; bOff = bOut.Offset;
@@ -198,9 +200,9 @@ public sealed partial class CpuBackend
             int tiles = (b + mr - 1) / mr, tile0 = tiles * part / parts, tile1 = tiles * (part + 1) / parts;
             int rows = Math.Min(b, tile1 * mr) - tile0 * mr, g = 4 * h;
             float* ap = owner.sweepA[part], tmp = owner.sweepTmp[part], panels = owner.sweepPanels;
-            // Per part: h and c of every layer [NL][rowsCap, H] each, the reconstruction y [rowsCap, F], the squared
-            // error sums [rowsCap] and a tile group's gates [group x mr, 4H].
-            float* hs = owner.encDecState[part], cs = hs + (long)nl * rowsCap * h, y = cs + (long)nl * rowsCap * h, err = y + (long)rowsCap * f;
+            // Per part: h and c of every layer [NL][rowsCap, H] each, the reconstruction y [rowsCap, ys] (F, rounded up to
+            // whole panels on the GEMM path), the squared error sums [rowsCap] and a tile group's gates [group x mr, 4H].
+            float* hs = owner.encDecState[part], cs = hs + (long)nl * rowsCap * h, y = cs + (long)nl * rowsCap * h, err = y + (long)rowsCap * ys;
             float* gates = err + rowsCap;
             new Span<float>(hs, 2 * nl * rowsCap * h).Clear();
             new Span<float>(err, rowsCap).Clear();
@@ -221,9 +223,9 @@ public sealed partial class CpuBackend
                     for (int tile = tile0; tile < tile1; tile++)
                     {
                         int lt = tile - tile0, r0 = tile * mr, mv = Math.Min(mr, b - r0);
-                        float* hTop = hs + ((long)(nl - 1) * rowsCap + lt * mr) * h, yt = y + (long)lt * mr * f;
-                        Project(hTop, mv, wOut, bOut, panels + outPanels, ap, tmp, yt);
-                        AddSquaredError(yt, target + (long)r0 * f, mv, err + lt * mr);
+                        float* hTop = hs + ((long)(nl - 1) * rowsCap + lt * mr) * h, yt = y + (long)lt * mr * ys;
+                        Project(hTop, mv, wOut, panels + outPanels, ap, tmp, yt);
+                        AddBiasAndSquaredError(yt, bOut, target + (long)r0 * f, mv, err + lt * mr);
                     }
                 }
                 float scale = 1f / ((float)window * f);
@@ -249,7 +251,7 @@ public sealed partial class CpuBackend
                     float* hl = hs + ((long)l * rowsCap + lt * mr) * h, apt = ap + (long)(tile - group) * k * mr;
                     if (l > 0) GemmPack.PackA(hl - (long)rowsCap * h, false, mv, h, 0, mv, 0, h, apt, mr);
                     else if (input is not null) GemmPack.PackA(input, false, b, f, r0, mv, 0, f, apt, mr);
-                    else GemmPack.PackA(hs + (long)nl * 2 * rowsCap * h + (long)lt * mr * f, false, mv, f, 0, mv, 0, f, apt, mr);
+                    else GemmPack.PackA(hs + (long)nl * 2 * rowsCap * h + (long)lt * mr * ys, false, mv, ys, 0, mv, 0, f, apt, mr);
                     GemmPack.PackA(hl, false, mv, h, 0, mv, 0, h, apt + (long)fin * mr, mr);
                 }
                 // Panel-major over the group: each weight panel comes from L2 once and serves every tile from L1.
@@ -274,19 +276,20 @@ public sealed partial class CpuBackend
             }
         }
 
-        /// <summary>y [mv, F] = hTop [mv, H] W_out^T + b_out.</summary>
-        private void Project(float* hTop, int mv, float* wOut, float* bOut, float* outPanels, float* ap, float* tmp, float* y)
+        /// <summary>
+        /// y [mv, F] (row stride ys) = hTop [mv, H] W_out^T, the bias still to add. With F &gt;= EncDecDotFeatures the rows
+        /// are padded to whole panels, so the kernel stores its tile directly (the padding columns come out 0).
+        /// </summary>
+        private void Project(float* hTop, int mv, float* wOut, float* outPanels, float* ap, float* tmp, float* y)
         {
             if (f < EncDecDotFeatures)
             {
                 for (int r = 0; r < mv; r++)
-                    for (int j = 0; j < f; j++) y[r * f + j] = bOut[j] + Dot(hTop + (long)r * h, wOut + (long)j * h, h);
+                    for (int j = 0; j < f; j++) y[r * ys + j] = Dot(hTop + (long)r * h, wOut + (long)j * h, h);
                 return;
             }
             GemmPack.PackA(hTop, false, mv, h, 0, mv, 0, h, ap, mr);
-            SweepTileGemm(path, mr, nr, h, ap, outPanels, y, f, 0f, mv, tmp);
-            for (int r = 0; r < mv; r++)
-                for (int j = 0; j < f; j++) y[r * f + j] += bOut[j];
+            SweepTileGemm(path, mr, nr, h, ap, outPanels, y, ys, 0f, mv, tmp);
         }
 
         private static float Dot(float* a, float* w, int n)
@@ -299,14 +302,27 @@ public sealed partial class CpuBackend
             return s;
         }
 
-        private void AddSquaredError(float* y, float* target, int mv, float* err)
+        /// <summary>y += b_out (the reconstruction the free-running decoder feeds back), err[r] += |y_r - target_r|^2.</summary>
+        private void AddBiasAndSquaredError(float* y, float* bOut, float* target, int mv, float* err)
         {
             for (int r = 0; r < mv; r++)
             {
-                float s = 0f;
-                for (int j = 0; j < f; j++)
+                float* yr = y + (long)r * ys, tr = target + (long)r * f;
+                var acc = Vector512<float>.Zero;
+                int j = 0;
+                for (; j <= f - 16; j += 16)
                 {
-                    float d = y[r * f + j] - target[r * f + j];
+                    var v = Vector512.Load(yr + j) + Vector512.Load(bOut + j);
+                    Vector512.Store(v, yr + j);
+                    var d = v - Vector512.Load(tr + j);
+                    acc = Vector512.FusedMultiplyAdd(d, d, acc);
+                }
+                float s = Vector512.Sum(acc);
+                for (; j < f; j++)
+                {
+                    float v = yr[j] + bOut[j];
+                    yr[j] = v;
+                    float d = v - tr[j];
                     s += d * d;
                 }
                 err[r] += s;
