@@ -366,26 +366,10 @@ public sealed partial class CpuBackend
     /// <summary>GRU cell over a tile: gates [mv, 4H] = [r | z | n_x | n_h] pre-activations, bias as FoldBiases; h in and out.</summary>
     private static unsafe void GruTileCell(float* gates, float* bias, float* h, int mv, int hidden)
     {
-        int g = 4 * hidden;
         for (int row = 0; row < mv; row++)
         {
-            float* a = gates + (long)row * g, hr = h + (long)row * hidden;
-            int j = 0;
-            if (Vector512.IsHardwareAccelerated)
-                for (; j <= hidden - 16; j += 16)
-                {
-                    var r = CpuSimd.GateSigmoid512(Vector512.Load(a + j) + Vector512.Load(bias + j));
-                    var z = CpuSimd.GateSigmoid512(Vector512.Load(a + hidden + j) + Vector512.Load(bias + hidden + j));
-                    var rec = Vector512.Load(a + 3 * hidden + j) + Vector512.Load(bias + 3 * hidden + j);
-                    var n = CpuActivations.Tanh(Vector512.Load(a + 2 * hidden + j) + Vector512.Load(bias + 2 * hidden + j) + r * rec);
-                    Vector512.Store(n + z * (Vector512.Load(hr + j) - n), hr + j);
-                }
-            for (; j < hidden; j++)
-            {
-                float r = GruSigmoid(a[j] + bias[j]), z = GruSigmoid(a[hidden + j] + bias[hidden + j]);
-                float n = MathF.Tanh(a[2 * hidden + j] + bias[2 * hidden + j] + r * (a[3 * hidden + j] + bias[3 * hidden + j]));
-                hr[j] = n + z * (hr[j] - n);
-            }
+            float* hr = h + (long)row * hidden;
+            GruSweepForwardRow(gates + (long)row * 4 * hidden, bias, hr, hr, hidden, keepGates: false);
         }
     }
 }

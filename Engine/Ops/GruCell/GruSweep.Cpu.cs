@@ -219,11 +219,12 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>
-    /// One forward row: g [4H] holds [a_r | a_z | gx_n | gh_n] without biases and gets [r | z | n | rec]; bias [4H] in the
-    /// same layout; hNext = (1 - z) * n + z * hPrev, written as n + z * (hPrev - n) like GruCellForward.
+    /// One forward row: g [4H] holds [a_r | a_z | gx_n | gh_n] without biases and gets [r | z | n | rec] when
+    /// <paramref name="keepGates"/> (training keeps them for the backward; scoring does not); bias [4H] in the same
+    /// layout; hNext = (1 - z) * n + z * hPrev, written as n + z * (hPrev - n) like GruCellForward. hNext may be hPrev.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void GruSweepForwardRow(float* g, float* bias, float* hPrev, float* hNext, int h)
+    private static unsafe void GruSweepForwardRow(float* g, float* bias, float* hPrev, float* hNext, int h, bool keepGates = true)
     {
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -233,10 +234,13 @@ public sealed partial class CpuBackend
                 var z = CpuSimd.GateSigmoid512(Vector512.Load(g + h + j) + Vector512.Load(bias + h + j));
                 var rec = Vector512.Load(g + 3 * h + j) + Vector512.Load(bias + 3 * h + j);
                 var n = CpuActivations.Tanh(Vector512.Load(g + 2 * h + j) + Vector512.Load(bias + 2 * h + j) + r * rec);
-                Vector512.Store(r, g + j);
-                Vector512.Store(z, g + h + j);
-                Vector512.Store(n, g + 2 * h + j);
-                Vector512.Store(rec, g + 3 * h + j);
+                if (keepGates)
+                {
+                    Vector512.Store(r, g + j);
+                    Vector512.Store(z, g + h + j);
+                    Vector512.Store(n, g + 2 * h + j);
+                    Vector512.Store(rec, g + 3 * h + j);
+                }
                 Vector512.Store(n + z * (Vector512.Load(hPrev + j) - n), hNext + j);
             }
         for (; j < h; j++)
@@ -245,7 +249,7 @@ public sealed partial class CpuBackend
             float z = GruSigmoid(g[h + j] + bias[h + j]);
             float rec = g[3 * h + j] + bias[3 * h + j];
             float n = MathF.Tanh(g[2 * h + j] + bias[2 * h + j] + r * rec);
-            g[j] = r; g[h + j] = z; g[2 * h + j] = n; g[3 * h + j] = rec;
+            if (keepGates) { g[j] = r; g[h + j] = z; g[2 * h + j] = n; g[3 * h + j] = rec; }
             hNext[j] = n + z * (hPrev[j] - n);
         }
     }
