@@ -65,8 +65,7 @@ public sealed partial class CpuBackend
             finally { pack.Clear(); }
 
             int rowsCap = (tiles + parts - 1) / parts * mr;
-            int yStride = f < EncDecDotFeatures ? f : (f + nr - 1) / nr * nr;
-            EnsureEncDecState(parts, (long)nl * 2 * rowsCap * h + (long)rowsCap * yStride + rowsCap + (long)EncDecTileGroup * mr * g);
+            EnsureEncDecState(parts, (long)nl * 2 * rowsCap * h + (long)rowsCap * ReconstructionStride(f, nr) + rowsCap + (long)EncDecTileGroup * mr * g);
             var job = encDecJob ??= new EncDecScoreJob();
             job.Set(this, path, mr, nr, parts, window, b, f, h, nl, enc.IsGru, teacher, layerPanels, outPanels, biases, rowsCap,
                 x, wOut, bOut, scores);
@@ -150,6 +149,9 @@ public sealed partial class CpuBackend
         for (int j = 0; j < h; j++) { dst[2 * h + j] = bi[2 * h + j]; dst[3 * h + j] = bh[2 * h + j]; }
     }
 
+    /// <summary>Row stride of the reconstruction y: F, rounded up to whole kernel panels where the output layer is a GEMM.</summary>
+    private static int ReconstructionStride(int f, int nr) => f < EncDecDotFeatures ? f : (f + nr - 1) / nr * nr;
+
     private unsafe void EnsureEncDecState(int parts, long floats)
     {
         int count = Math.Max(parts, Threads * 4);
@@ -186,7 +188,7 @@ public sealed partial class CpuBackend
             owner = backend; path = kernel; mr = mrFull; nr = nrFull; parts = partCount; window = steps; b = batch; f = features;
             h = hidden; nl = layers; gru = isGru; teacher = teacherForced; layerPanels = layerPanelOffsets; outPanels = outPanelOffset;
             biases = biasOffset; rowsCap = rowsPerPart;
-            ys = f < EncDecDotFeatures ? f : (f + nr - 1) / nr * nr;
+            ys = ReconstructionStride(f, nr);
             xd = x.Host; xOff = x.Offset;
             wd = wOut.Host; wOff = wOut.Offset;
             bd = bOut.Host; bOff = bOut.Offset;
