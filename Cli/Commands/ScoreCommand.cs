@@ -34,7 +34,7 @@ public static class ScoreCommand
         Series series = read.Series;
         double[] scores = WithDroppedRows(detector.ScoreRows(series), read.Missing.DroppedRows);
         if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());
-        int flagged = Write(outPath, scores, detector.Threshold);
+        int flagged = Write(outPath, scores, detector.Flags(scores));
         stdout.WriteLine($"scored {series.Length} rows with {detector.Config.Model}: {flagged} above threshold {detector.Threshold:G4}; wrote {outPath}");
         return 0;
     }
@@ -57,7 +57,7 @@ public static class ScoreCommand
         return all;
     }
 
-    internal static int Write(string path, double[] scores, double threshold)
+    internal static int Write(string path, double[] scores, bool[] flags)
     {
         string tmp = path + ".tmp";
         int flagged = 0;
@@ -70,7 +70,7 @@ public static class ScoreCommand
                 {
                     double s = scores[i];
                     if (double.IsNaN(s)) { w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i},,")); continue; }
-                    bool anomalous = s > threshold;
+                    bool anomalous = flags[i];
                     if (anomalous) flagged++;
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i},{s:G9},{(anomalous ? 1 : 0)}"));
                 }

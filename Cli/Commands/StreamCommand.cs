@@ -74,7 +74,7 @@ public static class StreamCommand
                 RowOutcome outcome = parser.Parse(line, lines.LineNumber, row);
                 if (outcome == RowOutcome.Blank) continue;
                 double score = outcome == RowOutcome.Row ? scorer.Push(row) : double.NaN;
-                bool anomalous = score > scorer.Threshold;
+                bool anomalous = scorer.Flag(score);
                 if (anomalous) flagged++;
                 stdout.Write(Format(text, index, score, anomalous));
                 stdout.Flush();

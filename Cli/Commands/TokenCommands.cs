@@ -67,7 +67,7 @@ public static class TokenCommands
         KernelEventTrace trace = KernelEventReader.Read(data, detector.Config.Vocabulary);
         ReportUnknown(trace, stderr);
         double[] scores = detector.ScoreEvents(trace);
-        int flagged = ScoreCommand.Write(outPath, scores, detector.Threshold);
+        int flagged = ScoreCommand.Write(outPath, scores, RnnEngine.Models.Thresholds.AlarmHold.Apply(scores, detector.Threshold, 0));
         int scored = scores.Count(double.IsFinite);
         stdout.WriteLine($"scored {scored} of {trace.Length} events ({scored / Math.Max(1, detector.Config.SegmentWindows * detector.Config.Window)} segments) with {TokenDetectorConfig.ModelName}: {flagged} above threshold {detector.Threshold:G4}; wrote {outPath}");
         return 0;

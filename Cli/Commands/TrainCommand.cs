@@ -17,7 +17,7 @@ public static class TrainCommand
     {
         string data = args.String("data") ?? throw new UsageException("train needs --data FILE.csv");
         string outPath = args.String("out") ?? throw new UsageException("train needs --out MODEL");
-        string model = args.String("model", "lstm-ae");
+        string model = args.String("model", DefaultModel);
         string format = InputFormat.Parse(args, model);
         if (format == InputFormat.Kev) return TokenCommands.Train(args, data, outPath, stdout, stderr);
         if (!DetectorConfig.ModelNames.Contains(model))
@@ -25,20 +25,29 @@ public static class TrainCommand
         string? columns = args.String("columns");
         string? labels = args.String("labels");
         bool noHeader = args.Flag("no-header");
-        int window = args.Int("window", 32, 2, 100_000);
+        int window = args.Int("window", DefaultWindow, 2, 100_000);
         int hidden = args.Int("hidden", 32, 1, 4096);
         string device = args.String("device", "auto");
         int threads = args.Int("threads", 0, 0, 256);
         var defaults = new TrainOptions();
         var options = defaults with
         {
-            Epochs = args.Int("epochs", 20, 1, 100_000),
+            Epochs = args.Int("epochs", defaults.Epochs, 1, 100_000),
+            MaxSeconds = args.Double("max-minutes", defaults.MaxSeconds / 60, 0.01, 1e6) * 60,
             BatchSize = args.Int("batch", defaults.BatchSize, 1, 65_536),
             LearningRate = (float)args.Double("lr", defaults.LearningRate, 1e-7, 10),
             Patience = args.Int("patience", defaults.Patience, 1, 100_000),
             Seed = (ulong)args.Int("seed", 1, 0),
         };
         var decode = RunCommand.ParseDecode(args.String("decode", "teacher"));
+        string score = args.String("score", "channel");
+        if (!DetectorConfig.ScoreNames.Contains(score)) throw new UsageException($"--score expects {string.Join(" or ", DetectorConfig.ScoreNames)}, got '{score}'");
+        string rule = args.String("threshold", "pot");
+        if (!DetectorConfig.ThresholdNames.Contains(rule)) throw new UsageException($"--threshold expects {string.Join(" or ", DetectorConfig.ThresholdNames)}, got '{rule}'");
+        int smoothing = args.Int("smooth", DefaultSmoothing, 1, 100_000);
+        double risk = args.Double("risk", 1e-3, 1e-9, 0.5);
+        int eventGap = args.Int("event-gap", DefaultGapWindows * window, 0, 10_000_000);
+        string? scoreColumns = args.String("score-columns");
         bool quiet = args.Flag("quiet");
         bool resume = args.Flag("resume");
         MissingPolicy missing = MissingOption.Parse(args);
@@ -63,6 +72,8 @@ public static class TrainCommand
         {
             Model = model, Window = window, Features = series.Features, Hidden = hidden, Decode = decode,
             Seed = options.Seed, Columns = noHeader ? [] : [.. series.ColumnNames], Format = format, ResampleSeconds = resample,
+            Score = score, Smoothing = smoothing, ThresholdRule = rule, Risk = risk, EventGap = eventGap,
+            ScoreColumns = scoreColumns is null ? [] : ColumnIndices(scoreColumns, series.ColumnNames),
         };
         using var backend = Devices.Create(device, threads);
         // after every epoch the state to resume from (weights, Adam moments and step count) goes beside the model
@@ -86,11 +97,32 @@ public static class TrainCommand
             return 3;
         }
         using var trained = detector;
+        if (!quiet && score == "channel" && detector.Roles is { } roles
+            && ColumnRoles.Describe(roles, detector.ChannelScore!.Channels, series.ColumnNames) is string said) stderr.WriteLine(said);
         DetectorFile.Save(detector, outPath);
         var r = detector.Report!;
-        stdout.WriteLine($"trained {model} on {series.Length} rows x {series.Features} features: {r.EpochsRun} epochs, best validation loss {r.BestLoss:G4} (epoch {r.BestEpoch + 1}), threshold {detector.Threshold:G4}, {r.Seconds:F1} s");
+        if (!quiet && r.CapReached is string cap) stderr.WriteLine($"training stopped at {cap}, before the validation loss stopped improving: raise the cap to train longer");
+        stdout.WriteLine($"trained {model} on {series.Length} rows x {series.Features} features: {r.EpochsRun} epochs, best validation loss {r.BestLoss:G4} (epoch {r.BestEpoch + 1}), threshold {detector.Threshold:G4} ({detector.ThresholdRule.Method}), {r.Seconds:F1} s");
         stdout.WriteLine($"wrote {outPath}");
         return 0;
+    }
+
+    public const string DefaultModel = "next-step-lstm";
+    public const int DefaultWindow = 32, DefaultSmoothing = 16, DefaultGapWindows = 4;
+
+    /// <summary>--score-columns: names of the read columns, or 0-based indices among them.</summary>
+    private static int[] ColumnIndices(string list, IReadOnlyList<string> names)
+    {
+        var picked = new List<int>();
+        foreach (string item in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int byName = names.ToList().IndexOf(item);
+            if (byName >= 0) picked.Add(byName);
+            else if (int.TryParse(item, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k) && k < names.Count) picked.Add(k);
+            else throw new UsageException($"--score-columns: '{item}' is neither a column read ({string.Join(",", names.Take(8))}{(names.Count > 8 ? ",..." : "")}) nor an index below {names.Count}");
+        }
+        if (picked.Count == 0) throw new UsageException("--score-columns names no column");
+        return [.. picked.Distinct()];
     }
 
     /// <summary>The training state file of a model: MODEL.state beside it.</summary>

@@ -9,7 +9,7 @@ namespace RnnEngine.Models.Checkpoint;
 /// <summary>
 /// A trained detector on disk: the parameters as F32 safetensors tensors (named as the layers name them), and in
 /// "__metadata__" JSON strings for everything else a run needs to score new data: "scaler", "error_model",
-/// "threshold" and the full "config" (whatever JSON the runner passes), plus "format" = <see cref="FormatTag"/>,
+/// "threshold", "channel_score" and the full "config" (whatever JSON the runner passes), plus "format" = <see cref="FormatTag"/>,
 /// "format_version" = <see cref="FormatVersion"/> and the writer's SHA-256 of the content
 /// (<see cref="SafeTensors.ChecksumKey"/>). Each part except the parameters is optional, so a checkpoint can be saved
 /// before the error model is fitted. Saving is crash-safe (temp file, flush, rename: see <see cref="SafeTensors.Write"/>);
@@ -21,7 +21,8 @@ public sealed record ModelCheckpoint(
     string ConfigJson,
     AffineScaler? Scaler = null,
     GaussianErrorModel? ErrorModel = null,
-    Threshold? Threshold = null)
+    Threshold? Threshold = null,
+    ChannelScore? ChannelScore = null)
 {
     public const string FormatTag = "rnnengine-checkpoint";
     /// <summary>2: content checksum required. Version 1 files ("format" = "rnnengine-checkpoint-v1") had none.</summary>
@@ -67,6 +68,7 @@ public sealed record ModelCheckpoint(
         if (Scaler is not null) meta["scaler"] = ScalerJson.ToJson(Scaler);
         if (ErrorModel is not null) meta["error_model"] = ErrorModel.ToJson();
         if (Threshold is not null) meta["threshold"] = Threshold.ToJson();
+        if (ChannelScore is not null) meta["channel_score"] = ChannelScore.ToJson();
         SafeTensors.Write(path, Parameters, meta);
     }
 
@@ -101,7 +103,8 @@ public sealed record ModelCheckpoint(
                 config,
                 c.Metadata.TryGetValue("scaler", out string? s) ? ScalerJson.FromJson(s) : null,
                 c.Metadata.TryGetValue("error_model", out string? e) ? GaussianErrorModel.FromJson(e) : null,
-                c.Metadata.TryGetValue("threshold", out string? t) ? Thresholds.Threshold.FromJson(t) : null);
+                c.Metadata.TryGetValue("threshold", out string? t) ? Thresholds.Threshold.FromJson(t) : null,
+                c.Metadata.TryGetValue("channel_score", out string? cs) ? ChannelScore.FromJson(cs) : null);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {

@@ -9,13 +9,16 @@ using RnnEngine.Models.Training;
 namespace RnnEngine.Models.Detection;
 
 /// <summary>
-/// A trained detector for any numeric series: scaler, window model, Gaussian error model and threshold. A row's score
-/// is the squared Mahalanobis distance of the absolute error of that row: for a reconstruction model its error as the
-/// LAST row of a window (windows slide by one row), so the first T-1 rows have no score; for a next-row predictor
-/// (<see cref="DetectorConfig.PredictsNextRow"/>) the error of its prediction from the T rows before it, so the first T
-/// rows have none. Either way a row is scored from rows up to itself, so a stream can be scored as it arrives.
-/// Training splits the rows in time order: 70 % fit the network, 15 % decide early stopping, the last 15 % (normal,
-/// never trained on) fit the error model and the threshold. Rows labelled anomalous are kept out of all three.
+/// A trained detector for any numeric series: scaler, window model, error model and threshold. A row's error is the
+/// absolute error of that row: for a reconstruction model its error as the LAST row of a window (windows slide by one
+/// row), so the first T-1 rows have no score; for a next-row predictor (<see cref="DetectorConfig.PredictsNextRow"/>)
+/// the error of its prediction from the T rows before it, so the first T rows have none. Either way a row is scored
+/// from rows up to itself, so a stream can be scored as it arrives. The score of the errors is
+/// <see cref="Scoring.ChannelScore"/> (default) or seed 001's squared Mahalanobis distance, smoothed causally
+/// (<see cref="ScoreSmoother"/>); a row is flagged when its score is above the threshold or was less than
+/// <see cref="DetectorConfig.EventGap"/> rows ago (<see cref="AlarmHold"/>).
+/// Training splits the rows in time order: the first 70 % fit the network, the next 15 % decide early stopping, and
+/// the last 30 % (never trained on) fit the error model and the threshold. Rows labelled anomalous are kept out of all.
 /// </summary>
 public sealed class AnomalyDetector : IDisposable
 {
@@ -25,17 +28,23 @@ public sealed class AnomalyDetector : IDisposable
     public IWindowModel Model { get; }
     public AffineScaler Scaler { get; }
     public GaussianErrorModel ErrorModel { get; }
+    public ChannelScore? ChannelScore { get; }
     public Threshold ThresholdRule { get; }
     public double Threshold => ThresholdRule.Value;
     public TrainReport? Report { get; private init; }
+    /// <summary>Column roles found on the training rows (training only; not stored).</summary>
+    public ColumnRole[]? Roles { get; private init; }
 
-    internal AnomalyDetector(DetectorConfig config, IWindowModel model, AffineScaler scaler, GaussianErrorModel errorModel, Threshold threshold)
+    internal AnomalyDetector(DetectorConfig config, IWindowModel model, AffineScaler scaler, GaussianErrorModel errorModel, Threshold threshold,
+        ChannelScore? channelScore = null)
     {
         Config = config;
         Model = model;
         Scaler = scaler;
         ErrorModel = errorModel;
         ThresholdRule = threshold;
+        ChannelScore = channelScore;
+        if (config.Score == "channel" && channelScore is null) throw new ArgumentException("a channel-scored detector needs its channel score");
     }
 
     public static AnomalyDetector Train(Backend device, Series series, DetectorConfig config, TrainOptions options, TextWriter? progress,
@@ -44,9 +53,14 @@ public sealed class AnomalyDetector : IDisposable
         int T = config.Span;   // rows per window cut here: the model's window, plus the predicted row for a next-row model
         int n = series.Length;
         int fitEnd = (int)(n * FitShare), validEnd = (int)(n * (FitShare + ValidationShare));
-        if (n - validEnd < T || fitEnd < T)
+        if (fitEnd < T || n - fitEnd < 2)
             throw new DataFormatException(series.Source, null, null,
-                $"{n} rows are too few for window {T}: the last {100 * (1 - FitShare - ValidationShare):F0} % (error model and threshold) and the first {100 * FitShare:F0} % (training) each need at least {T} rows");
+                $"{n} rows are too few for window {config.Window}: the first {100 * FitShare:F0} % (training) need at least {T} rows" +
+                (config.PredictsNextRow ? $" (the window and the row it predicts)" : "") + $", so at least {(int)Math.Ceiling(T / FitShare) + 1} rows; give a smaller --window");
+        ColumnRole[] roles = ColumnRoles.Detect(series.Slice(0, fitEnd));
+        int[] scored = ColumnRoles.Scored(roles, [.. config.ScoreColumns]);
+        if (scored.Any(c => c < 0 || c >= series.Features))
+            throw new DataFormatException(series.Source, null, null, $"--score-columns names a column beyond the {series.Features} read");
         var scaler = new StandardScaler();
         scaler.Fit(series.Values.AsSpan(0, fitEnd * series.Features), series.Features);
         Series scaled = Scaled(series, scaler);
@@ -62,18 +76,31 @@ public sealed class AnomalyDetector : IDisposable
         {
             var report = Trainer.Fit(model, Pairs(config, fit, fitRows), valid.Count > 0 ? Pairs(config, valid, validRows) : null,
                 options, progress, resume, epochDone);
-            // error model and threshold on the held-out tail: the last row of each sliding window
-            Series heldOut = scaled.Slice(validEnd, n - validEnd);
-            float[] errors = LastRowErrors(model, heldOut, T, out bool[] usable);
-            bool[] normal = usable.Select((u, t) => u && !(heldOut.Labels?[t] ?? false)).ToArray();
-            bool[] anomalous = usable.Select((u, t) => u && (heldOut.Labels?[t] ?? false)).ToArray();
+            // error model and threshold on the rows never trained on (early stopping only looked at the first half)
+            int f = series.Features;
+            float[] errors = LastRowErrors(model, scaled, T, out bool[] usable);
+            bool[] normal = new bool[n], anomalous = new bool[n];
+            for (int t = fitEnd; t < n; t++)
+            {
+                bool labelled = series.Labels?[t] ?? false;
+                normal[t] = usable[t] && !labelled;
+                anomalous[t] = usable[t] && labelled;
+            }
             if (normal.Count(x => x) < 2)
-                throw new DataFormatException(series.Source, null, null, "the held-out last 15 % has fewer than 2 normal rows to fit the error model");
-            var errorModel = GaussianErrorModel.Fit(Select(errors, normal, series.Features), series.Features);
-            double[] scores = Scores(errorModel, errors, usable, series.Features);
-            // seed 001's rule: F-beta search when labelled anomalies are at hand, else twice the largest normal score
-            Threshold threshold = ThresholdRules.FBetaSearch(Pick(scores, normal), Pick(scores, anomalous));
-            return new AnomalyDetector(config, model, scaler, errorModel, threshold) { Report = report };
+                throw new DataFormatException(series.Source, null, null, $"the held-out last {100 * (1 - FitShare):F0} % has fewer than 2 normal rows to fit the error model");
+            var errorModel = GaussianErrorModel.Fit(Select(errors, normal, f), f);
+            ChannelScore? channel = null;
+            if (config.Score == "channel")
+            {
+                bool[] departure = [.. scored.Select(c => roles[c] == ColumnRole.Constant)];
+                channel = Scoring.ChannelScore.Fit(errors, scaled.Values, f, normal, scored, departure);
+            }
+            double[] scores = Scores(config, errorModel, channel, errors, scaled.Values, usable, f);
+            Threshold threshold = config.ThresholdRule == "pot"
+                ? PeaksOverThreshold.Fit(Pick(scores, normal), config.Risk)
+                // seed 001's rule: F-beta search when labelled anomalies are at hand, else twice the largest normal score
+                : ThresholdRules.FBetaSearch(Pick(scores, normal), Pick(scores, anomalous));
+            return new AnomalyDetector(config, model, scaler, errorModel, threshold, channel) { Report = report, Roles = roles };
         }
         catch
         {
@@ -82,14 +109,22 @@ public sealed class AnomalyDetector : IDisposable
         }
     }
 
-    /// <summary>One score per row of <paramref name="series"/> (raw units; NaN for the first Span-1 rows).</summary>
+    /// <summary>One score per row of <paramref name="series"/> (raw units; NaN for the rows before the first full span).</summary>
     public double[] ScoreRows(Series series)
     {
         if (series.Features != Config.Features)
             throw new DataFormatException(series.Source, null, null, $"expected {Config.Features} feature columns like the training data, got {series.Features}");
-        float[] errors = LastRowErrors(Model, Scaled(series, Scaler), Config.Span, out bool[] usable);
-        return Scores(ErrorModel, errors, usable, Config.Features);
+        Series scaled = Scaled(series, Scaler);
+        float[] errors = LastRowErrors(Model, scaled, Config.Span, out bool[] usable);
+        return Scores(Config, ErrorModel, ChannelScore, errors, scaled.Values, usable, Config.Features);
     }
+
+    /// <summary>The row decisions for scores from <see cref="ScoreRows"/> (threshold and event gap).</summary>
+    public bool[] Flags(ReadOnlySpan<double> scores) => AlarmHold.Apply(scores, Threshold, Config.EventGap);
+
+    /// <summary>The unsmoothed score of one row from its error vector and scaled values [F] (shared with the stream).</summary>
+    internal double RowScore(ReadOnlySpan<float> errors, ReadOnlySpan<float> scaledRow) =>
+        ChannelScore is { } c ? c.Row(errors, scaledRow) : ErrorModel.SquaredDistance(errors);
 
     /// <summary>
     /// |x_t - x^_t| of each row t, [N, F]: x^_t is the model's last output step for the T rows that start at
@@ -119,11 +154,15 @@ public sealed class AnomalyDetector : IDisposable
         return errors;
     }
 
-    private static double[] Scores(GaussianErrorModel errorModel, float[] errors, bool[] usable, int f)
+    private static double[] Scores(DetectorConfig config, GaussianErrorModel gaussian, ChannelScore? channel, float[] errors, float[] scaled,
+        bool[] usable, int f)
     {
         var scores = new double[usable.Length];
         for (int t = 0; t < usable.Length; t++)
-            scores[t] = usable[t] ? errorModel.SquaredDistance(errors.AsSpan(t * f, f)) : double.NaN;
+            scores[t] = !usable[t] ? double.NaN
+                : channel is not null ? channel.Row(errors.AsSpan(t * f, f), scaled.AsSpan(t * f, f))
+                : gaussian.SquaredDistance(errors.AsSpan(t * f, f));
+        ScoreSmoother.Apply(scores, config.Smoothing);
         return scores;
     }
 

@@ -21,6 +21,24 @@ public sealed record DetectorConfig
     /// <summary>SWaT only: mean-resampling bin in seconds (0 = the 1 Hz rows).</summary>
     public int ResampleSeconds { get; init; }
 
+    /// <summary>"channel": the one-sided per-channel standardised error (<see cref="Scoring.ChannelScore"/>); "gaussian":
+    /// seed 001's squared Mahalanobis distance of the absolute error vector (two-sided, every column).</summary>
+    public string Score { get; init; } = "channel";
+    /// <summary>Span of the causal exponential smoothing of the row score (1: none).</summary>
+    public int Smoothing { get; init; } = 1;
+    /// <summary>"pot": peaks over threshold at <see cref="Risk"/>; "gaussian": seed 001's F-beta search on labelled
+    /// held-out rows, else twice the largest normal score.</summary>
+    public string ThresholdRule { get; init; } = "pot";
+    /// <summary>Probability that a normal row's score exceeds a "pot" threshold.</summary>
+    public double Risk { get; init; } = 1e-3;
+    /// <summary>Exceedances fewer than this many rows apart form one event (<see cref="Thresholds.AlarmHold"/>).</summary>
+    public int EventGap { get; init; }
+    /// <summary>Scored columns chosen by the user (--score-columns); empty: chosen from the column roles.</summary>
+    public IReadOnlyList<int> ScoreColumns { get; init; } = [];
+
+    public static readonly string[] ScoreNames = ["channel", "gaussian"];
+    public static readonly string[] ThresholdNames = ["pot", "gaussian"];
+
     public static readonly string[] ModelNames = ["encdec-ad", "lstm-ae", "gru-ae", "fc-ae", "repeat-lstm-ae", "next-step-lstm", "next-step-gru"];
 
     /// <summary>Seed 002's predictors: the target of a window is the window shifted by one row, so row t is scored by

@@ -21,7 +21,7 @@ public static class DetectorFile
         var m = d.Model;
         // the model's role-prefixed names: an encoder and a decoder LSTM name their weights alike
         var arrays = ModelCheckpoint.FromParameters(m.Parameters, m.ParameterNames);
-        var checkpoint = new ModelCheckpoint(arrays, ToJson(d.Config), d.Scaler, d.ErrorModel, d.ThresholdRule);
+        var checkpoint = new ModelCheckpoint(arrays, ToJson(d.Config), d.Scaler, d.ErrorModel, d.ThresholdRule, d.ChannelScore);
         checkpoint.Save(path);
     }
 
@@ -38,7 +38,11 @@ public static class DetectorFile
             try
             {
                 ModelCheckpoint.LoadInto(c.Parameters, model.Parameters, model.ParameterNames, path);
-                return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold);
+                if (config.Score == "channel" && c.ChannelScore is null)
+                    throw new DataFormatException(path, null, null, "checkpoint scores by channel but holds no channel score");
+                if (c.ChannelScore is not null && c.ChannelScore.Channels.Any(ch => ch >= config.Features))
+                    throw new DataFormatException(path, null, null, $"channel score names a column beyond the model's {config.Features}");
+                return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold, c.ChannelScore);
             }
             catch
             {
@@ -54,7 +58,7 @@ public static class DetectorFile
 
     internal static string ToJson(DetectorConfig c) => JsonSerializer.Serialize(new ConfigDto(
         c.Model, c.Window, c.Features, c.Hidden, [.. c.FcSizes], c.Decode == DecodeMode.Free ? "free" : "teacher", c.Seed, [.. c.Columns],
-        c.Format, c.ResampleSeconds), Json);
+        c.Format, c.ResampleSeconds, c.Score, c.Smoothing, c.ThresholdRule, c.Risk, c.EventGap, [.. c.ScoreColumns]), Json);
 
     internal static DetectorConfig FromJson(string json)
     {
@@ -64,8 +68,14 @@ public static class DetectorFile
         // checkpoints written before the format was stored are csv detectors
         string format = d.Format ?? "csv";
         if (format is not ("csv" or "swat" or "trace") || d.ResampleSeconds < 0) throw new JsonException($"bad input format '{format}', resample {d.ResampleSeconds}");
+        // checkpoints written before the channel score scored by seed 001's rule, unsmoothed, one flag per exceedance
+        string score = d.Score ?? "gaussian", rule = d.ThresholdRule ?? "gaussian";
+        if (!DetectorConfig.ScoreNames.Contains(score) || !DetectorConfig.ThresholdNames.Contains(rule)) throw new JsonException($"unknown score '{score}' or threshold '{rule}'");
+        if (d.Smoothing is < 1 || d.EventGap is < 0 || d.Risk is <= 0 or >= 1) throw new JsonException($"bad smoothing {d.Smoothing}, event gap {d.EventGap} or risk {d.Risk}");
         return new DetectorConfig
         {
+            Score = score, ThresholdRule = rule, Smoothing = d.Smoothing ?? 1, Risk = d.Risk ?? 1e-3, EventGap = d.EventGap ?? 0,
+            ScoreColumns = d.ScoreColumns ?? [],
             Model = d.Model, Window = d.Window, Features = d.Features, Hidden = d.Hidden, FcSizes = d.FcSizes ?? [],
             Decode = d.Decode == "free" ? DecodeMode.Free : DecodeMode.Teacher, Seed = d.Seed, Columns = d.Columns ?? [],
             Format = format, ResampleSeconds = d.ResampleSeconds ?? 0,
@@ -73,5 +83,5 @@ public static class DetectorFile
     }
 
     private sealed record ConfigDto(string Model, int Window, int Features, int Hidden, int[]? FcSizes, string Decode, ulong Seed, string[]? Columns,
-        string? Format, int? ResampleSeconds);
+        string? Format, int? ResampleSeconds, string? Score, int? Smoothing, string? ThresholdRule, double? Risk, int? EventGap, int[]? ScoreColumns);
 }

@@ -1,4 +1,6 @@
 using RnnEngine.Models.Detection;
+using RnnEngine.Models.Scoring;
+using RnnEngine.Models.Thresholds;
 
 namespace RnnEngine.Models.Streaming;
 
@@ -6,7 +8,8 @@ namespace RnnEngine.Models.Streaming;
 /// Scores rows one at a time as they arrive, with exactly the arithmetic of <see cref="AnomalyDetector.ScoreRows"/>:
 /// each row is scaled, kept in a ring of the last Span rows (<see cref="DetectorConfig.Span"/>), and once Span rows are
 /// in, the first T of them go through the model (batch of one) and the absolute difference between this row and the
-/// model's last output step is scored by the Gaussian error model. For a reconstruction model the T rows end at this
+/// model's last output step is scored (<see cref="AnomalyDetector.RowScore"/>) and smoothed; <see cref="Flag"/> makes
+/// the row decision with the detector's threshold and event gap. For a reconstruction model the T rows end at this
 /// row; for a next-row predictor they are the T rows before it.
 /// Every buffer is allocated here once, so memory stays constant however long the stream runs.
 /// </summary>
@@ -18,6 +21,8 @@ public sealed class StreamScorer
     private readonly float[] input;     // [Span, F] the span in time order; the model reads its first T rows
     private readonly float[] output;    // [1, T, F]
     private readonly float[] errors;    // [F]
+    private readonly ScoreSmoother smoother;
+    private readonly AlarmHold hold;
     private long pushed;
 
     public StreamScorer(AnomalyDetector detector)
@@ -30,6 +35,8 @@ public sealed class StreamScorer
         input = new float[span * features];
         output = new float[window * features];
         errors = new float[features];
+        smoother = new ScoreSmoother(detector.Config.Smoothing);
+        hold = new AlarmHold(detector.Threshold, detector.Config.EventGap);
     }
 
     public int Features => features;
@@ -55,6 +62,9 @@ public sealed class StreamScorer
         detector.Model.Predict(input.AsSpan(0, window * features), 1, output);
         int last = (window - 1) * features;
         for (int k = 0; k < features; k++) errors[k] = MathF.Abs(row[k] - output[last + k]);
-        return detector.ErrorModel.SquaredDistance(errors);
+        return smoother.Next(detector.RowScore(errors, row));
     }
+
+    /// <summary>The decision for the next output row, given its score (NaN for a row without one); call once per row.</summary>
+    public bool Flag(double score) => hold.Next(score);
 }

@@ -7,7 +7,12 @@ namespace RnnEngine.Models.Training;
 
 public sealed record TrainOptions
 {
-    public int Epochs { get; init; } = 50;
+    /// <summary>A cap: training normally ends by early stopping on the validation loss well before it.</summary>
+    public int Epochs { get; init; } = 200;
+    /// <summary>Wall-clock cap on training (seconds).</summary>
+    public double MaxSeconds { get; init; } = 600;
+    /// <summary>The learning rate is halved after this many epochs without improvement (0: constant rate).</summary>
+    public int DecayPatience { get; init; } = 4;
     public int BatchSize { get; init; } = 32;
     public float LearningRate { get; init; } = 1e-3f;
     /// <summary>Epochs without an improvement of the validation loss by more than <see cref="MinDelta"/> before stopping.</summary>
@@ -18,7 +23,12 @@ public sealed record TrainOptions
 }
 
 public sealed record TrainReport(int EpochsRun, int BestEpoch, double BestLoss, double FinalTrainLoss, bool StoppedEarly,
-    double Seconds, IReadOnlyList<double> TrainLosses, IReadOnlyList<double> ValidationLosses);
+    double Seconds, IReadOnlyList<double> TrainLosses, IReadOnlyList<double> ValidationLosses)
+{
+    /// <summary>"the epoch cap ..." or "the time cap ..." when one ended training before the validation loss had stopped
+    /// improving for the patience; null when early stopping ended it (or there was no validation set to stop on).</summary>
+    public string? CapReached { get; init; }
+}
 
 /// <summary>
 /// Mini-batch training with Adam: the windows are shuffled every epoch from one seed, batches are of a fixed size
@@ -65,8 +75,16 @@ public static class Trainer
             validLosses.AddRange(resume.ValidationLosses);
             stoppedEarly = hasValidation && firstEpoch > 0 && firstEpoch - 1 - bestEpoch >= options.Patience;   // it had stopped early
         }
+        string? cap = null;
         for (epoch = firstEpoch; !stoppedEarly && epoch < options.Epochs; epoch++)
         {
+            if (epoch > firstEpoch && clock.Elapsed.TotalSeconds > options.MaxSeconds)
+            {
+                cap = "the time cap (--max-minutes)";
+                break;
+            }
+            // reduce on plateau, replayed from the loss history so a resumed run uses the same rates
+            optimizer.LearningRate = (float)(options.LearningRate * Math.Pow(0.5, Halvings(hasValidation ? validLosses : trainLosses, options)));
             Shuffle(order, options.Seed, (ulong)epoch);
             double sum = 0;
             for (int k = 0; k < batches; k++)
@@ -106,9 +124,25 @@ public static class Trainer
                 break;
             }
         }
+        if (!stoppedEarly && cap is null && hasValidation) cap = "the epoch cap (--epochs)";
         if (bestWeights is not null) Restore(model, bestWeights);
         if (trainLosses.Count == 0 || (resume is not null && epoch == firstEpoch && !stoppedEarly)) throw new ArgumentException($"nothing to train: the resumed state is at epoch {firstEpoch}, --epochs is {options.Epochs}");
-        return new TrainReport(epoch, bestEpoch, best, trainLosses[^1], stoppedEarly, clock.Elapsed.TotalSeconds, trainLosses, validLosses);
+        return new TrainReport(epoch, bestEpoch, best, trainLosses[^1], stoppedEarly, clock.Elapsed.TotalSeconds, trainLosses, validLosses) { CapReached = cap };
+    }
+
+    /// <summary>How often the rate has been halved after <paramref name="monitored"/>: once per
+    /// <see cref="TrainOptions.DecayPatience"/> epochs in a row without an improvement beyond MinDelta.</summary>
+    internal static int Halvings(IReadOnlyList<double> monitored, TrainOptions options)
+    {
+        if (options.DecayPatience <= 0) return 0;
+        double best = double.PositiveInfinity;
+        int since = 0, halvings = 0;
+        foreach (double loss in monitored)
+        {
+            if (loss < best - options.MinDelta || double.IsPositiveInfinity(best)) { best = Math.Min(best, loss); since = 0; }
+            else if (++since % options.DecayPatience == 0) halvings++;
+        }
+        return halvings;
     }
 
     /// <summary>Stops before the optimizer applies a non-finite loss or gradient, naming the step and the parameter.</summary>
