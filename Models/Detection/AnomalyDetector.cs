@@ -63,6 +63,13 @@ public sealed class AnomalyDetector : IDisposable
             throw new DataFormatException(series.Source, null, null, $"--score-columns names a column beyond the {series.Features} read");
         var scaler = new StandardScaler();
         scaler.Fit(series.Values.AsSpan(0, fitEnd * series.Features), series.Features);
+        if (config.Score == "channel")
+        {
+            // a column's weight in the training loss is the square of its scale: unscored columns stay inputs at a
+            // smaller scale, so the network spends its capacity on the columns that are scored
+            for (int c = 0; c < series.Features; c++)
+                if (Array.IndexOf(scored, c) < 0) scaler.Multiplier[c] *= config.UnscoredScale;
+        }
         Series scaled = Scaled(series, scaler);
 
         int stride = Math.Max(1, T / 4);

@@ -35,6 +35,9 @@ public sealed record DetectorConfig
     public int EventGap { get; init; }
     /// <summary>Scored columns chosen by the user (--score-columns); empty: chosen from the column roles.</summary>
     public IReadOnlyList<int> ScoreColumns { get; init; } = [];
+    /// <summary>Unscored columns enter the network at this fraction of their standard scale (training only; the
+    /// scaler stored with the model holds it).</summary>
+    public double UnscoredScale { get; init; } = 1.0;
 
     public static readonly string[] ScoreNames = ["channel", "gaussian"];
     public static readonly string[] ThresholdNames = ["pot", "gaussian"];

@@ -10,9 +10,9 @@ public sealed record TrainOptions
     /// <summary>A cap: training normally ends by early stopping on the validation loss well before it.</summary>
     public int Epochs { get; init; } = 200;
     /// <summary>Wall-clock cap on training (seconds).</summary>
-    public double MaxSeconds { get; init; } = 600;
-    /// <summary>The learning rate is halved after this many epochs without improvement (0: constant rate).</summary>
-    public int DecayPatience { get; init; } = 4;
+    public double MaxSeconds { get; init; } = double.PositiveInfinity;
+    /// <summary>The learning rate is halved after this many epochs without improvement (0: constant rate, the seeds' runs).</summary>
+    public int DecayPatience { get; init; }
     public int BatchSize { get; init; } = 32;
     public float LearningRate { get; init; } = 1e-3f;
     /// <summary>Epochs without an improvement of the validation loss by more than <see cref="MinDelta"/> before stopping.</summary>
