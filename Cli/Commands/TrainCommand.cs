@@ -52,6 +52,7 @@ public static class TrainCommand
         int eventGap = args.Int("event-gap", trace ? 0 : DefaultGapWindows * window, 0, 10_000_000);
         string? scoreColumns = args.String("score-columns");
         double unscoredScale = args.Double("unscored-scale", DefaultUnscoredScale, 1e-3, 1);
+        int topChannels = args.Int("top-channels", DefaultTopChannels, 0, 100_000);
         bool quiet = args.Flag("quiet");
         bool resume = args.Flag("resume");
         MissingPolicy missing = MissingOption.Parse(args);
@@ -76,7 +77,7 @@ public static class TrainCommand
         {
             Model = model, Window = window, Features = series.Features, Hidden = hidden, Decode = decode,
             Seed = options.Seed, Columns = noHeader ? [] : [.. series.ColumnNames], Format = format, ResampleSeconds = resample,
-            UnscoredScale = unscoredScale, Score = score, Smoothing = smoothing, ThresholdRule = rule, Risk = risk, EventGap = eventGap,
+            UnscoredScale = unscoredScale, TopChannels = topChannels, Score = score, Smoothing = smoothing, ThresholdRule = rule, Risk = risk, EventGap = eventGap,
             ScoreColumns = scoreColumns is null ? [] : ColumnIndices(scoreColumns, series.ColumnNames),
         };
         using var backend = Devices.Create(device, threads);
@@ -114,6 +115,7 @@ public static class TrainCommand
     public const string DefaultModel = "next-step-lstm";
     public const int DefaultWindow = 32, DefaultSmoothing = 16, DefaultGapWindows = 4;
     public const double DefaultUnscoredScale = 1.0;
+    public const int DefaultTopChannels = 0;
 
     /// <summary>--score-columns: names of the read columns, or 0-based indices among them.</summary>
     private static int[] ColumnIndices(string list, IReadOnlyList<string> names)

@@ -53,6 +53,15 @@ public class DetectionScoreTests
     }
 
     [Fact]
+    public void TopChannelsAverageTheLargestChannelScores()
+    {
+        var cs = new ChannelScore([0, 1, 2, 3], new bool[4], new double[4], [1, 1, 1, 1], top: 2);
+        Assert.Equal((9 + 5) / 2.0, cs.Row([1, 9, 5, 3], new float[4]), 12);
+        Assert.Equal(4, new ChannelScore([0, 1, 2, 3], new bool[4], new double[4], [1, 1, 1, 1], top: 7).Top);
+        Assert.Equal(2, ChannelScore.FromJson(cs.ToJson()).Top);
+    }
+
+    [Fact]
     public void ConstantChannelIsScoredByItsDepartureFromTheTrainingValue()
     {
         // the network's error on the constant channel is ignored; the scaled value (0 = the training constant) counts

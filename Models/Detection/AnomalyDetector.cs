@@ -100,7 +100,7 @@ public sealed class AnomalyDetector : IDisposable
             if (config.Score == "channel")
             {
                 bool[] departure = [.. scored.Select(c => roles[c] == ColumnRole.Constant)];
-                channel = Scoring.ChannelScore.Fit(errors, scaled.Values, f, normal, scored, departure);
+                channel = Scoring.ChannelScore.Fit(errors, scaled.Values, f, normal, scored, departure, config.TopChannels);
             }
             double[] scores = Scores(config, errorModel, channel, errors, scaled.Values, usable, f);
             Threshold threshold = config.ThresholdRule == "pot"

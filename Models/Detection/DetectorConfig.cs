@@ -38,6 +38,8 @@ public sealed record DetectorConfig
     /// <summary>Unscored columns enter the network at this fraction of their standard scale (training only; the
     /// scaler stored with the model holds it).</summary>
     public double UnscoredScale { get; init; } = 1.0;
+    /// <summary>The channel score averages this many of the largest channel scores of a row (0: all).</summary>
+    public int TopChannels { get; init; }
 
     public static readonly string[] ScoreNames = ["channel", "gaussian"];
     public static readonly string[] ThresholdNames = ["pot", "gaussian"];
