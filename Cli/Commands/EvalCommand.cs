@@ -24,7 +24,12 @@ public static class EvalCommand
         string? outPath = args.String("out");
         double threshold = args.Double("threshold", double.NaN);
         int seed = args.Int("seed", (int)RandomBaseline.DefaultSeed, min: 0);
+        string? data = args.String("data");
+        int trainRows = args.Int("train-rows", 0, 0);
+        string? columns = args.String("columns");
         args.EnsureAllUsed();
+        if ((data is null) != (trainRows == 0))
+            throw new UsageException("eval: --data FILE.csv and --train-rows N go together (the baselines fit on the first N rows of FILE)");
         string json;
         try
         {
@@ -44,6 +49,7 @@ public static class EvalCommand
             }
             JsonObject o = MetricsReport.Compute(j.Scores, j.Labels, predicted, j.Skipped).ToJsonObject();
             EvaluationSuite.Compute(j.Index, j.Scores, j.Labels, predicted, source, value, (ulong)seed).AddTo(o, j.Count);
+            if (data is not null) o["baselines"] = BaselineMetrics(data, columns, trainRows, j, stderr);
             json = o.ToJsonString();
         }
         catch (DataFormatException e)
@@ -69,5 +75,37 @@ public static class EvalCommand
         }
         stdout.WriteLine(json);
         return 0;
+    }
+
+    /// <summary>ROC AUC and PR AUC of the raw z-score, Hotelling T^2 and PCA error fitted on the first
+    /// <paramref name="trainRows"/> rows of the data file, on the same rows as the model's scores; a comparison line
+    /// goes to stderr.</summary>
+    private static JsonObject BaselineMetrics(string data, string? columns, int trainRows, JoinedScores j, TextWriter stderr)
+    {
+        Series s = CsvSeriesReader.Read(data, new CsvReadOptions
+        {
+            Columns = columns?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+        });
+        if (trainRows < 2 || trainRows > s.Length)
+            throw new DataFormatException(data, null, null, $"--train-rows {trainRows}: the file has {s.Length} data rows, and the baselines need at least 2");
+        long beyond = j.Index.FirstOrDefault(i => i >= s.Length, -1);
+        if (beyond >= 0) throw new DataFormatException(data, null, null, $"the scores name row {beyond}, the file has {s.Length} data rows");
+        var o = new JsonObject();
+        var line = new List<string> { $"model PR AUC {RankingMetrics.AveragePrecision(j.Scores, j.Labels):F3}" };
+        foreach ((string name, Func<double[]> fit) in new (string, Func<double[]>)[]
+        {
+            ("raw_z", () => Baselines.RobustZ(s.Values, s.Features, trainRows)),
+            ("t2", () => Baselines.HotellingT2(s.Values, s.Features, trainRows)),
+            ("pca", () => Baselines.PcaError(s.Values, s.Features, trainRows)),
+        })
+        {
+            double[] all = fit();
+            double[] scores = [.. j.Index.Select(i => all[i])];
+            double pr = RankingMetrics.AveragePrecision(scores, j.Labels), roc = RankingMetrics.RocAuc(scores, j.Labels);
+            o[name] = new JsonObject { ["roc_auc"] = roc, ["pr_auc"] = pr };
+            line.Add($"{name} {pr:F3}");
+        }
+        stderr.WriteLine($"baselines fitted on rows 0-{trainRows - 1} of {data}, same evaluated rows: " + string.Join("; ", line));
+        return o;
     }
 }

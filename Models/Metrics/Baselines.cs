@@ -1,0 +1,141 @@
+using RnnEngine.Models.Scoring;
+
+namespace RnnEngine.Models.Metrics;
+
+/// <summary>
+/// Honest baselines fitted on the same training rows as a model, each scoring every row of [N, F] data, so a user can
+/// see whether the network adds anything: the robust z-score of the raw values (max over columns of |x - median| /
+/// MAD), Hotelling's T^2 ((x - mean)' S^-1 (x - mean), S with a ridge for constant columns) and the PCA reconstruction
+/// error (squared distance of the standardised row from its projection on the components that keep
+/// <see cref="PcaVariance"/> of the variance). Row-major data; the first <c>trainRows</c> rows fit them.
+/// </summary>
+public static class Baselines
+{
+    public const double PcaVariance = 0.9;
+
+    public static double[] RobustZ(ReadOnlySpan<float> data, int features, int trainRows)
+    {
+        int f = features, n = data.Length / f;
+        var med = new double[f];
+        var mad = new double[f];
+        var col = new double[trainRows];
+        for (int c = 0; c < f; c++)
+        {
+            for (int t = 0; t < trainRows; t++) col[t] = data[t * f + c];
+            med[c] = Median(col);
+            for (int t = 0; t < trainRows; t++) col[t] = Math.Abs(data[t * f + c] - med[c]);
+            mad[c] = Median(col) is > 0 and var m ? m : 1e-9;
+        }
+        var s = new double[n];
+        for (int t = 0; t < n; t++)
+            for (int c = 0; c < f; c++) s[t] = Math.Max(s[t], Math.Abs(data[t * f + c] - med[c]) / mad[c]);
+        return s;
+    }
+
+    public static double[] HotellingT2(ReadOnlySpan<float> data, int features, int trainRows)
+    {
+        var model = GaussianErrorModel.Fit(data[..(trainRows * features)], features);
+        var s = new double[data.Length / features];
+        for (int t = 0; t < s.Length; t++) s[t] = model.SquaredDistance(data.Slice(t * features, features));
+        return s;
+    }
+
+    public static double[] PcaError(ReadOnlySpan<float> data, int features, int trainRows)
+    {
+        int f = features, n = data.Length / f;
+        var mean = new double[f];
+        var sd = new double[f];
+        for (int t = 0; t < trainRows; t++)
+            for (int c = 0; c < f; c++) mean[c] += data[t * f + c];
+        for (int c = 0; c < f; c++) mean[c] /= trainRows;
+        for (int t = 0; t < trainRows; t++)
+            for (int c = 0; c < f; c++) sd[c] += (data[t * f + c] - mean[c]) * (data[t * f + c] - mean[c]);
+        for (int c = 0; c < f; c++) sd[c] = Math.Sqrt(sd[c] / Math.Max(1, trainRows - 1)) is > 0 and var v ? v : 1;
+        var cov = new double[f * f];
+        var z = new double[f];
+        for (int t = 0; t < trainRows; t++)
+        {
+            for (int c = 0; c < f; c++) z[c] = (data[t * f + c] - mean[c]) / sd[c];
+            for (int a = 0; a < f; a++)
+                for (int b = 0; b < f; b++) cov[a * f + b] += z[a] * z[b] / Math.Max(1, trainRows - 1);
+        }
+        (double[] values, double[] vectors) = SymmetricEigen(cov, f);
+        int[] order = [.. Enumerable.Range(0, f).OrderByDescending(i => values[i])];
+        double total = values.Sum(v => Math.Max(v, 0)), kept = 0;
+        var comps = new List<int>();
+        foreach (int i in order)
+        {
+            if (total > 0 && kept >= PcaVariance * total) break;
+            comps.Add(i);
+            kept += Math.Max(values[i], 0);
+        }
+        var s = new double[n];
+        for (int t = 0; t < n; t++)
+        {
+            double norm = 0;
+            for (int c = 0; c < f; c++) { z[c] = (data[t * f + c] - mean[c]) / sd[c]; norm += z[c] * z[c]; }
+            double projected = 0;
+            foreach (int i in comps)
+            {
+                double p = 0;
+                for (int c = 0; c < f; c++) p += vectors[c * f + i] * z[c];
+                projected += p * p;
+            }
+            s[t] = Math.Max(0, norm - projected);
+        }
+        return s;
+    }
+
+    /// <summary>Cyclic Jacobi rotations: eigenvalues and column eigenvectors (row-major [F, F]) of a symmetric matrix.</summary>
+    internal static (double[] Values, double[] Vectors) SymmetricEigen(double[] matrix, int f)
+    {
+        double[] a = (double[])matrix.Clone();
+        var v = new double[f * f];
+        for (int i = 0; i < f; i++) v[i * f + i] = 1;
+        for (int sweep = 0; sweep < 100; sweep++)
+        {
+            double off = 0;
+            for (int p = 0; p < f; p++)
+                for (int q = p + 1; q < f; q++) off += a[p * f + q] * a[p * f + q];
+            if (off < 1e-22) break;
+            for (int p = 0; p < f; p++)
+                for (int q = p + 1; q < f; q++)
+                {
+                    double apq = a[p * f + q];
+                    if (Math.Abs(apq) < 1e-300) continue;
+                    double theta = (a[q * f + q] - a[p * f + p]) / (2 * apq);
+                    double tan = Math.Sign(theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1));
+                    if (theta == 0) tan = 1;
+                    double cos = 1 / Math.Sqrt(tan * tan + 1), sin = tan * cos;
+                    for (int k = 0; k < f; k++)
+                    {
+                        double akp = a[k * f + p], akq = a[k * f + q];
+                        a[k * f + p] = cos * akp - sin * akq;
+                        a[k * f + q] = sin * akp + cos * akq;
+                    }
+                    for (int k = 0; k < f; k++)
+                    {
+                        double apk = a[p * f + k], aqk = a[q * f + k];
+                        a[p * f + k] = cos * apk - sin * aqk;
+                        a[q * f + k] = sin * apk + cos * aqk;
+                    }
+                    for (int k = 0; k < f; k++)
+                    {
+                        double vkp = v[k * f + p], vkq = v[k * f + q];
+                        v[k * f + p] = cos * vkp - sin * vkq;
+                        v[k * f + q] = sin * vkp + cos * vkq;
+                    }
+                }
+        }
+        var values = new double[f];
+        for (int i = 0; i < f; i++) values[i] = a[i * f + i];
+        return (values, v);
+    }
+
+    private static double Median(double[] values)
+    {
+        double[] s = [.. values.Order()];
+        int m = s.Length / 2;
+        return s.Length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    }
+}
