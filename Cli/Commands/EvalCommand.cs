@@ -77,7 +77,7 @@ public static class EvalCommand
         return 0;
     }
 
-    /// <summary>ROC AUC and PR AUC of the raw z-score, Hotelling T^2 and PCA error fitted on the first
+    /// <summary>ROC AUC and PR AUC of the raw z-score, Hotelling T^2 and PCA error (two columns or more) fitted on the first
     /// <paramref name="trainRows"/> rows of the data file, on the same rows as the model's scores; a comparison line
     /// goes to stderr.</summary>
     private static JsonObject BaselineMetrics(string data, string? columns, int trainRows, JoinedScores j, TextWriter stderr)
@@ -99,6 +99,7 @@ public static class EvalCommand
             ("pca", () => Baselines.PcaError(s.Values, s.Features, trainRows)),
         })
         {
+            if (name == "pca" && s.Features < 2) continue;   // one column is its own first component: no residual
             double[] all = fit();
             double[] scores = [.. j.Index.Select(i => all[i])];
             double pr = RankingMetrics.AveragePrecision(scores, j.Labels), roc = RankingMetrics.RocAuc(scores, j.Labels);

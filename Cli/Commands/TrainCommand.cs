@@ -25,7 +25,8 @@ public static class TrainCommand
         string? columns = args.String("columns");
         string? labels = args.String("labels");
         bool noHeader = args.Flag("no-header");
-        int window = args.Int("window", DefaultWindow, 2, 100_000);
+        string windowText = args.String("window", DefaultWindow);
+        int window = windowText == "auto" ? 0 : args.Int("window", 0, 2, 100_000);
         int hidden = args.Int("hidden", 32, 1, 4096);
         string device = args.String("device", "auto");
         int threads = args.Int("threads", 0, 0, 256);
@@ -49,10 +50,11 @@ public static class TrainCommand
         if (!DetectorConfig.ThresholdNames.Contains(rule)) throw new UsageException($"--threshold expects {string.Join(" or ", DetectorConfig.ThresholdNames)}, got '{rule}'");
         int smoothing = args.Int("smooth", trace ? 1 : DefaultSmoothing, 1, 100_000);
         double risk = args.Double("risk", 1e-3, 1e-9, 0.5);
-        int eventGap = args.Int("event-gap", trace ? 0 : DefaultGapWindows * window, 0, 10_000_000);
+        int? eventGapGiven = args.String("event-gap") is null ? null : args.Int("event-gap", 0, 0, 10_000_000);
         string? scoreColumns = args.String("score-columns");
         double unscoredScale = args.Double("unscored-scale", DefaultUnscoredScale, 1e-3, 1);
         int topChannels = args.Int("top-channels", DefaultTopChannels, 0, 100_000);
+        double robustTrim = args.Double("robust-trim", DefaultRobustTrim, 0, 0.5);
         bool quiet = args.Flag("quiet");
         bool resume = args.Flag("resume");
         MissingPolicy missing = MissingOption.Parse(args);
@@ -73,11 +75,20 @@ public static class TrainCommand
             var dropped = read.Missing.DroppedRows.ToHashSet();
             series = series.WithLabels([.. all.Where((_, i) => !dropped.Contains(i))]);
         }
+        if (window == 0)
+        {
+            int fitRows = (int)(series.Length * AnomalyDetector.FitShare);
+            if (fitRows < 2) throw new DataFormatException(data, null, null, $"{series.Length} rows are too few to train on");
+            Series fitPart = series.Slice(0, fitRows);
+            (window, string why) = AutoWindow.Choose(fitPart, ColumnRoles.Scored(ColumnRoles.Detect(fitPart)));
+            if (!quiet) stderr.WriteLine($"window auto: {window} ({why})");
+        }
+        int eventGap = eventGapGiven ?? (trace ? 0 : DefaultGapWindows * window);
         var config = new DetectorConfig
         {
             Model = model, Window = window, Features = series.Features, Hidden = hidden, Decode = decode,
             Seed = options.Seed, Columns = noHeader ? [] : [.. series.ColumnNames], Format = format, ResampleSeconds = resample,
-            UnscoredScale = unscoredScale, TopChannels = topChannels, Score = score, Smoothing = smoothing, ThresholdRule = rule, Risk = risk, EventGap = eventGap,
+            UnscoredScale = unscoredScale, RobustTrim = robustTrim, TopChannels = topChannels, Score = score, Smoothing = smoothing, ThresholdRule = rule, Risk = risk, EventGap = eventGap,
             ScoreColumns = scoreColumns is null ? [] : ColumnIndices(scoreColumns, series.ColumnNames),
         };
         using var backend = Devices.Create(device, threads);
@@ -113,9 +124,11 @@ public static class TrainCommand
     }
 
     public const string DefaultModel = "next-step-lstm";
-    public const int DefaultWindow = 32, DefaultSmoothing = 16, DefaultGapWindows = 4;
+    public const string DefaultWindow = "32";
+    public const int DefaultSmoothing = 16, DefaultGapWindows = 4;
     public const double DefaultUnscoredScale = 1.0;
     public const int DefaultTopChannels = 0;
+    public const double DefaultRobustTrim = 0;
 
     /// <summary>--score-columns: names of the read columns, or 0-based indices among them.</summary>
     private static int[] ColumnIndices(string list, IReadOnlyList<string> names)

@@ -81,8 +81,18 @@ public sealed class AnomalyDetector : IDisposable
         IWindowModel model = config.Build(device);
         try
         {
-            var report = Trainer.Fit(model, Pairs(config, fit, fitRows), valid.Count > 0 ? Pairs(config, valid, validRows) : null,
-                options, progress, resume, epochDone);
+            TrainingSet pairs = Pairs(config, fit, fitRows);
+            TrainingSet? validation = valid.Count > 0 ? Pairs(config, valid, validRows) : null;
+            var report = Trainer.Fit(model, pairs, validation, options, progress, resume, epochDone);
+            if (config.RobustTrim > 0)
+            {
+                // training rows may hold anomalies nobody labelled: the windows the model fits worst are dropped and
+                // training goes on without them, so they are not learned as normal
+                TrainingSet kept = Trimmed(model, pairs, config.RobustTrim);
+                progress?.WriteLine($"robust pass: {pairs.Count - kept.Count} of {pairs.Count} training windows with the largest errors dropped; training goes on");
+                TrainReport second = Trainer.Fit(model, kept, validation, options with { Epochs = report.EpochsRun }, progress);
+                report = second with { EpochsRun = report.EpochsRun + second.EpochsRun, Seconds = report.Seconds + second.Seconds, CapReached = report.CapReached };
+            }
             // error model and threshold on the rows never trained on (early stopping only looked at the first half)
             int f = series.Features;
             float[] errors = LastRowErrors(model, scaled, T, out bool[] usable);
@@ -188,6 +198,31 @@ public sealed class AnomalyDetector : IDisposable
         float[] v = (float[])s.Values.Clone();
         scaler.Transform(v);
         return new Series(v, s.Features, s.Labels, s.Source, s.ColumnNames);
+    }
+
+    /// <summary>The windows of <paramref name="set"/> without the <paramref name="fraction"/> with the largest mean
+    /// squared error under the current model.</summary>
+    private static TrainingSet Trimmed(IWindowModel model, TrainingSet set, double fraction)
+    {
+        float[] output = Inference.PredictAll(model, set.Inputs, set.Count);
+        int stride = set.Stride;
+        var loss = new double[set.Count];
+        for (int w = 0; w < set.Count; w++)
+        {
+            double sum = 0;
+            for (int i = w * stride; i < (w + 1) * stride; i++) sum += (output[i] - set.Targets[i]) * (double)(output[i] - set.Targets[i]);
+            loss[w] = sum;
+        }
+        int keep = Math.Max(1, set.Count - (int)(fraction * set.Count));
+        int[] order = [.. Enumerable.Range(0, set.Count).OrderBy(w => loss[w]).Take(keep).Order()];
+        var inputs = new float[keep * stride];
+        var targets = ReferenceEquals(set.Inputs, set.Targets) ? inputs : new float[keep * stride];
+        for (int i = 0; i < keep; i++)
+        {
+            set.Inputs.AsSpan(order[i] * stride, stride).CopyTo(inputs.AsSpan(i * stride));
+            if (!ReferenceEquals(inputs, targets)) set.Targets.AsSpan(order[i] * stride, stride).CopyTo(targets.AsSpan(i * stride));
+        }
+        return new TrainingSet(inputs, targets, keep, set.Window, set.Features);
     }
 
     /// <summary>Sliding windows that contain no labelled anomaly.</summary>

@@ -40,6 +40,9 @@ public sealed record DetectorConfig
     public double UnscoredScale { get; init; } = 1.0;
     /// <summary>The channel score averages this many of the largest channel scores of a row (0: all).</summary>
     public int TopChannels { get; init; }
+    /// <summary>Robust pass: after training, this fraction of the training windows with the largest errors is dropped
+    /// and training goes on without them (0: no robust pass). Training only; not stored.</summary>
+    public double RobustTrim { get; init; }
 
     public static readonly string[] ScoreNames = ["channel", "gaussian"];
     public static readonly string[] ThresholdNames = ["pot", "gaussian"];
