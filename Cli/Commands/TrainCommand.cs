@@ -25,8 +25,10 @@ public static class TrainCommand
         string? columns = args.String("columns");
         string? labels = args.String("labels");
         bool noHeader = args.Flag("no-header");
-        string windowText = args.String("window", DefaultWindow);
-        int window = windowText == "auto" ? 0 : args.Int("window", 0, 2, 100_000);
+        // 0 = auto: chosen from the data once it is read
+        int window = args.String("window", DefaultWindow) == "auto" ? 0
+            : args.String("window") is null ? int.Parse(DefaultWindow, System.Globalization.CultureInfo.InvariantCulture)
+            : args.Int("window", 0, 2, 100_000);
         int hidden = args.Int("hidden", 32, 1, 4096);
         string device = args.String("device", "auto");
         int threads = args.Int("threads", 0, 0, 256);
@@ -55,6 +57,7 @@ public static class TrainCommand
         double unscoredScale = args.Double("unscored-scale", DefaultUnscoredScale, 1e-3, 1);
         int topChannels = args.Int("top-channels", DefaultTopChannels, 0, 100_000);
         double robustTrim = args.Double("robust-trim", DefaultRobustTrim, 0, 0.5);
+        int ensemble = args.Int("ensemble", DefaultEnsemble, 1, 64);
         bool quiet = args.Flag("quiet");
         bool resume = args.Flag("resume");
         MissingPolicy missing = MissingOption.Parse(args);
@@ -88,22 +91,28 @@ public static class TrainCommand
         {
             Model = model, Window = window, Features = series.Features, Hidden = hidden, Decode = decode,
             Seed = options.Seed, Columns = noHeader ? [] : [.. series.ColumnNames], Format = format, ResampleSeconds = resample,
-            UnscoredScale = unscoredScale, RobustTrim = robustTrim, TopChannels = topChannels, Score = score, Smoothing = smoothing, ThresholdRule = rule, Risk = risk, EventGap = eventGap,
+            Ensemble = ensemble, UnscoredScale = unscoredScale, RobustTrim = robustTrim, TopChannels = topChannels, Score = score, Smoothing = smoothing, ThresholdRule = rule, Risk = risk, EventGap = eventGap,
             ScoreColumns = scoreColumns is null ? [] : ColumnIndices(scoreColumns, series.ColumnNames),
         };
         using var backend = Devices.Create(device, threads);
         // after every epoch the state to resume from (weights, Adam moments and step count) goes beside the model
+        // (one state file per ensemble member; member 0's is MODEL.state)
         string statePath = StatePath(outPath);
-        TrainingState? resumeFrom = null;
+        var resumeFrom = new TrainingState?[ensemble];
         if (resume)
         {
-            try { resumeFrom = TrainingState.Load(statePath); }
-            catch (RnnEngine.Engine.IO.SafeTensorsFormatException e) { throw new UsageException("--resume: " + e.Message); }
+            for (int k = 0; k < ensemble; k++)
+            {
+                // member 0 must have a state; a later member without one had not started when training stopped
+                if (k > 0 && !File.Exists(StatePath(outPath, k))) continue;
+                try { resumeFrom[k] = TrainingState.Load(StatePath(outPath, k)); }
+                catch (RnnEngine.Engine.IO.SafeTensorsFormatException e) { throw new UsageException("--resume: " + e.Message); }
+            }
         }
         AnomalyDetector detector;
         try
         {
-            detector = AnomalyDetector.Train(backend, series, config, options, quiet ? null : stderr, resumeFrom, s => s.Save(statePath));
+            detector = AnomalyDetector.Train(backend, series, config, options, quiet ? null : stderr, k => resumeFrom[k], (k, s) => s.Save(StatePath(outPath, k)));
         }
         catch (NumericFaultException e)
         {
@@ -124,11 +133,12 @@ public static class TrainCommand
     }
 
     public const string DefaultModel = "next-step-lstm";
-    public const string DefaultWindow = "32";
+    public const string DefaultWindow = "auto";
     public const int DefaultSmoothing = 16, DefaultGapWindows = 4;
-    public const double DefaultUnscoredScale = 1.0;
-    public const int DefaultTopChannels = 0;
+    public const double DefaultUnscoredScale = 0.1;
+    public const int DefaultTopChannels = 3;
     public const double DefaultRobustTrim = 0;
+    public const int DefaultEnsemble = 3;
 
     /// <summary>--score-columns: names of the read columns, or 0-based indices among them.</summary>
     private static int[] ColumnIndices(string list, IReadOnlyList<string> names)
@@ -147,4 +157,7 @@ public static class TrainCommand
 
     /// <summary>The training state file of a model: MODEL.state beside it.</summary>
     public static string StatePath(string modelPath) => modelPath + ".state";
+
+    /// <summary>The training state file of ensemble member k (member 0: <see cref="StatePath(string)"/>).</summary>
+    public static string StatePath(string modelPath, int member) => member == 0 ? StatePath(modelPath) : $"{modelPath}.m{member}.state";
 }

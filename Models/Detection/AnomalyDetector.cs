@@ -47,8 +47,10 @@ public sealed class AnomalyDetector : IDisposable
         if (config.Score == "channel" && channelScore is null) throw new ArgumentException("a channel-scored detector needs its channel score");
     }
 
+    /// <param name="resume">the saved state of member k to go on from (null: start it afresh)</param>
+    /// <param name="epochDone">called after every epoch of member k with the state to resume it from</param>
     public static AnomalyDetector Train(Backend device, Series series, DetectorConfig config, TrainOptions options, TextWriter? progress,
-        TrainingState? resume = null, Action<TrainingState>? epochDone = null)
+        Func<int, TrainingState?>? resume = null, Action<int, TrainingState>? epochDone = null)
     {
         int T = config.Span;   // rows per window cut here: the model's window, plus the predicted row for a next-row model
         int n = series.Length;
@@ -83,15 +85,16 @@ public sealed class AnomalyDetector : IDisposable
         {
             TrainingSet pairs = Pairs(config, fit, fitRows);
             TrainingSet? validation = valid.Count > 0 ? Pairs(config, valid, validRows) : null;
-            var report = Trainer.Fit(model, pairs, validation, options, progress, resume, epochDone);
-            if (config.RobustTrim > 0)
+            IReadOnlyList<IWindowModel> members = model is EnsembleModel e ? e.Members : [model];
+            TrainReport? report = null;
+            for (int k = 0; k < members.Count; k++)
             {
-                // training rows may hold anomalies nobody labelled: the windows the model fits worst are dropped and
-                // training goes on without them, so they are not learned as normal
-                TrainingSet kept = Trimmed(model, pairs, config.RobustTrim);
-                progress?.WriteLine($"robust pass: {pairs.Count - kept.Count} of {pairs.Count} training windows with the largest errors dropped; training goes on");
-                TrainReport second = Trainer.Fit(model, kept, validation, options with { Epochs = report.EpochsRun }, progress);
-                report = second with { EpochsRun = report.EpochsRun + second.EpochsRun, Seconds = report.Seconds + second.Seconds, CapReached = report.CapReached };
+                if (members.Count > 1) progress?.WriteLine($"member {k + 1} of {members.Count}");
+                int member = k;
+                TrainReport r = TrainMember(members[k], pairs, validation, options with { Seed = options.Seed + (ulong)k }, config.RobustTrim, progress,
+                    resume?.Invoke(k), epochDone is null ? null : s => epochDone(member, s));
+                report = report is null ? r : r with { EpochsRun = report.EpochsRun + r.EpochsRun, Seconds = report.Seconds + r.Seconds,
+                    CapReached = report.CapReached ?? r.CapReached };
             }
             // error model and threshold on the rows never trained on (early stopping only looked at the first half)
             int f = series.Features;
@@ -117,7 +120,7 @@ public sealed class AnomalyDetector : IDisposable
                 ? PeaksOverThreshold.Fit(Pick(scores, normal), config.Risk)
                 // seed 001's rule: F-beta search when labelled anomalies are at hand, else twice the largest normal score
                 : ThresholdRules.FBetaSearch(Pick(scores, normal), Pick(scores, anomalous));
-            return new AnomalyDetector(config, model, scaler, errorModel, threshold, channel) { Report = report, Roles = roles };
+            return new AnomalyDetector(config, model, scaler, errorModel, threshold, channel) { Report = report!, Roles = roles };
         }
         catch
         {
@@ -198,6 +201,20 @@ public sealed class AnomalyDetector : IDisposable
         float[] v = (float[])s.Values.Clone();
         scaler.Transform(v);
         return new Series(v, s.Features, s.Labels, s.Source, s.ColumnNames);
+    }
+
+    /// <summary>Trains one network; with a robust pass, then drops its worst-fitted windows and goes on without them.</summary>
+    private static TrainReport TrainMember(IWindowModel model, TrainingSet pairs, TrainingSet? validation, TrainOptions options, double trim,
+        TextWriter? progress, TrainingState? resume, Action<TrainingState>? epochDone)
+    {
+        TrainReport report = Trainer.Fit(model, pairs, validation, options, progress, resume, epochDone);
+        if (trim <= 0) return report;
+        // training rows may hold anomalies nobody labelled: the windows the model fits worst are dropped and training
+        // goes on without them, so they are not learned as normal
+        TrainingSet kept = Trimmed(model, pairs, trim);
+        progress?.WriteLine($"robust pass: {pairs.Count - kept.Count} of {pairs.Count} training windows with the largest errors dropped; training goes on");
+        TrainReport second = Trainer.Fit(model, kept, validation, options with { Epochs = report.EpochsRun }, progress);
+        return second with { EpochsRun = report.EpochsRun + second.EpochsRun, Seconds = report.Seconds + second.Seconds, CapReached = report.CapReached };
     }
 
     /// <summary>The windows of <paramref name="set"/> without the <paramref name="fraction"/> with the largest mean

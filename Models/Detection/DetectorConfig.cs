@@ -56,17 +56,23 @@ public sealed record DetectorConfig
     /// <summary>Rows the score of one row looks at: its window (reconstruction) or the T rows before it and itself (next row).</summary>
     public int Span => PredictsNextRow ? Window + 1 : Window;
 
-    public IWindowModel Build(RnnEngine.Engine.Backend device) => Model switch
+    /// <summary>Networks averaged (<see cref="EnsembleModel"/>); member k is seeded Seed + k.</summary>
+    public int Ensemble { get; init; } = 1;
+
+    public IWindowModel Build(RnnEngine.Engine.Backend device) => Ensemble <= 1 ? Build(device, Seed)
+        : new EnsembleModel([.. Enumerable.Range(0, Ensemble).Select(k => Build(device, Seed + (ulong)k))]);
+
+    private IWindowModel Build(RnnEngine.Engine.Backend device, ulong seed) => Model switch
     {
-        "encdec-ad" => new EncDecAd(device, Window, Features, Hidden, Seed, Decode),
-        "lstm-ae" => new RecurrentAutoencoder(device, RecurrentCell.Lstm, Window, Features, Hidden, Seed),
-        "gru-ae" => new RecurrentAutoencoder(device, RecurrentCell.Gru, Window, Features, Hidden, Seed),
-        "fc-ae" => new FcAutoencoder(device, Window, Features, FcSizes.Count > 0 ? FcSizes : [2 * Hidden, Hidden, 2 * Hidden], Seed),
+        "encdec-ad" => new EncDecAd(device, Window, Features, Hidden, seed, Decode),
+        "lstm-ae" => new RecurrentAutoencoder(device, RecurrentCell.Lstm, Window, Features, Hidden, seed),
+        "gru-ae" => new RecurrentAutoencoder(device, RecurrentCell.Gru, Window, Features, Hidden, seed),
+        "fc-ae" => new FcAutoencoder(device, Window, Features, FcSizes.Count > 0 ? FcSizes : [2 * Hidden, Hidden, 2 * Hidden], seed),
         // seed 000: embedding = hidden, linear head, L2 (the detector's MSE score)
-        "repeat-lstm-ae" => new RepeatLstmAutoencoder(device, Window, Features, Hidden, Hidden, linearHead: true, ReconstructionLoss.L2, Seed),
+        "repeat-lstm-ae" => new RepeatLstmAutoencoder(device, Window, Features, Hidden, Hidden, linearHead: true, ReconstructionLoss.L2, seed),
         // seed 002's two layers of halving width (128 -> 64); no dropout (the traces run's measured default)
-        "next-step-lstm" => new NextStepPredictor(device, RecurrentCell.Lstm, Window, Features, Hidden, Math.Max(1, Hidden / 2), 0f, Seed),
-        "next-step-gru" => new NextStepPredictor(device, RecurrentCell.Gru, Window, Features, Hidden, Math.Max(1, Hidden / 2), 0f, Seed),
+        "next-step-lstm" => new NextStepPredictor(device, RecurrentCell.Lstm, Window, Features, Hidden, Math.Max(1, Hidden / 2), 0f, seed),
+        "next-step-gru" => new NextStepPredictor(device, RecurrentCell.Gru, Window, Features, Hidden, Math.Max(1, Hidden / 2), 0f, seed),
         _ => throw new ArgumentException($"unknown model '{Model}'; expected {string.Join(", ", ModelNames)}"),
     };
 }

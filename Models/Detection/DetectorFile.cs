@@ -58,7 +58,7 @@ public static class DetectorFile
 
     internal static string ToJson(DetectorConfig c) => JsonSerializer.Serialize(new ConfigDto(
         c.Model, c.Window, c.Features, c.Hidden, [.. c.FcSizes], c.Decode == DecodeMode.Free ? "free" : "teacher", c.Seed, [.. c.Columns],
-        c.Format, c.ResampleSeconds, c.Score, c.Smoothing, c.ThresholdRule, c.Risk, c.EventGap, [.. c.ScoreColumns]), Json);
+        c.Format, c.ResampleSeconds, c.Score, c.Smoothing, c.ThresholdRule, c.Risk, c.EventGap, [.. c.ScoreColumns], c.Ensemble), Json);
 
     internal static DetectorConfig FromJson(string json)
     {
@@ -71,11 +71,12 @@ public static class DetectorFile
         // checkpoints written before the channel score scored by seed 001's rule, unsmoothed, one flag per exceedance
         string score = d.Score ?? "gaussian", rule = d.ThresholdRule ?? "gaussian";
         if (!DetectorConfig.ScoreNames.Contains(score) || !DetectorConfig.ThresholdNames.Contains(rule)) throw new JsonException($"unknown score '{score}' or threshold '{rule}'");
+        if (d.Ensemble is < 1 or > 64) throw new JsonException($"bad ensemble size {d.Ensemble}");
         if (d.Smoothing is < 1 || d.EventGap is < 0 || d.Risk is <= 0 or >= 1) throw new JsonException($"bad smoothing {d.Smoothing}, event gap {d.EventGap} or risk {d.Risk}");
         return new DetectorConfig
         {
             Score = score, ThresholdRule = rule, Smoothing = d.Smoothing ?? 1, Risk = d.Risk ?? 1e-3, EventGap = d.EventGap ?? 0,
-            ScoreColumns = d.ScoreColumns ?? [],
+            ScoreColumns = d.ScoreColumns ?? [], Ensemble = d.Ensemble ?? 1,
             Model = d.Model, Window = d.Window, Features = d.Features, Hidden = d.Hidden, FcSizes = d.FcSizes ?? [],
             Decode = d.Decode == "free" ? DecodeMode.Free : DecodeMode.Teacher, Seed = d.Seed, Columns = d.Columns ?? [],
             Format = format, ResampleSeconds = d.ResampleSeconds ?? 0,
@@ -83,5 +84,5 @@ public static class DetectorFile
     }
 
     private sealed record ConfigDto(string Model, int Window, int Features, int Hidden, int[]? FcSizes, string Decode, ulong Seed, string[]? Columns,
-        string? Format, int? ResampleSeconds, string? Score, int? Smoothing, string? ThresholdRule, double? Risk, int? EventGap, int[]? ScoreColumns);
+        string? Format, int? ResampleSeconds, string? Score, int? Smoothing, string? ThresholdRule, double? Risk, int? EventGap, int[]? ScoreColumns, int? Ensemble);
 }

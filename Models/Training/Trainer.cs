@@ -126,7 +126,8 @@ public static class Trainer
         }
         if (!stoppedEarly && cap is null && hasValidation) cap = "the epoch cap (--epochs)";
         if (bestWeights is not null) Restore(model, bestWeights);
-        if (trainLosses.Count == 0 || (resume is not null && epoch == firstEpoch && !stoppedEarly)) throw new ArgumentException($"nothing to train: the resumed state is at epoch {firstEpoch}, --epochs is {options.Epochs}");
+        // a resumed state that had already finished returns its weights (an ensemble resumes its finished members so)
+        if (trainLosses.Count == 0) throw new ArgumentException($"nothing to train: the resumed state is at epoch {firstEpoch}, --epochs is {options.Epochs}");
         return new TrainReport(epoch, bestEpoch, best, trainLosses[^1], stoppedEarly, clock.Elapsed.TotalSeconds, trainLosses, validLosses) { CapReached = cap };
     }
 
