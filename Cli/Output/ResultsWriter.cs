@@ -24,6 +24,9 @@ public static class ResultsWriter
         foreach (var m in r.Models)
             if (m.Evaluation is { } e)
                 sb.AppendLine(CultureInfo.InvariantCulture, $"{m.Name}: {Headline(e.Real)}; random score: {Headline(e.Random)}");
+        if (r.Baselines.Count > 0)
+            sb.AppendLine("baselines fitted on the training rows, same test windows: " + string.Join("; ",
+                r.Baselines.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Name} ROC AUC {b.RocAuc:F3}, PR AUC {b.PrAuc:F3}"))));
         return sb.ToString();
     }
 
@@ -68,6 +71,8 @@ public static class ResultsWriter
         };
         if (r.Detection is not null) doc["detection"] = r.Detection;
         if (r.Metrics is not null) doc["metrics"] = r.Metrics.ToDictionary(kv => kv.Key, kv => Num(kv.Value));
+        if (r.Baselines.Count > 0)
+            doc["baselines"] = r.Baselines.ToDictionary(b => b.Name, b => (object?)new Dictionary<string, object?> { ["roc_auc"] = Num(b.RocAuc), ["pr_auc"] = Num(b.PrAuc) });
         if (r.Updates.Count > 0)
             doc["updates"] = r.Updates.Select(u => new Dictionary<string, object?>
             {

@@ -23,6 +23,11 @@ namespace RnnEngine.Models.Detection;
 public sealed class AnomalyDetector : IDisposable
 {
     public const double FitShare = 0.70, ValidationShare = 0.15;
+    /// <summary>Held-out rows below this: the error model and threshold come from cross-fitting (peaks over threshold
+    /// fits its tail from the scores above the 98th percentile, about 10 of 500).</summary>
+    public const int MinReferenceRows = 500;
+    /// <summary>Cross-fitting needs each half to hold this many spans.</summary>
+    public const int MinFoldSpans = 3;
 
     public DetectorConfig Config { get; }
     public IWindowModel Model { get; }
@@ -74,33 +79,22 @@ public sealed class AnomalyDetector : IDisposable
         }
         Series scaled = Scaled(series, scaler);
 
-        int stride = Math.Max(1, T / 4);
-        Series fitRows = scaled.Slice(0, fitEnd), validRows = scaled.Slice(fitEnd, validEnd - fitEnd);
-        WindowSet fit = NormalWindows(fitRows, T, stride);
-        WindowSet valid = NormalWindows(validRows, T, stride, allowEmpty: true);
-        if (fit.Count == 0) throw new DataFormatException(series.Source, null, null, "no training window free of labelled anomalies");
-
-        IWindowModel model = config.Build(device);
+        (IWindowModel model, TrainReport report) = TrainNetworks(device, config, scaled, 0, fitEnd, validEnd, options, progress, resume, epochDone);
         try
         {
-            TrainingSet pairs = Pairs(config, fit, fitRows);
-            TrainingSet? validation = valid.Count > 0 ? Pairs(config, valid, validRows) : null;
-            IReadOnlyList<IWindowModel> members = model is EnsembleModel e ? e.Members : [model];
-            TrainReport? report = null;
-            for (int k = 0; k < members.Count; k++)
-            {
-                if (members.Count > 1) progress?.WriteLine($"member {k + 1} of {members.Count}");
-                int member = k;
-                TrainReport r = TrainMember(members[k], pairs, validation, options with { Seed = options.Seed + (ulong)k }, config.RobustTrim, progress,
-                    resume?.Invoke(k), epochDone is null ? null : s => epochDone(member, s));
-                report = report is null ? r : r with { EpochsRun = report.EpochsRun + r.EpochsRun, Seconds = report.Seconds + r.Seconds,
-                    CapReached = report.CapReached ?? r.CapReached };
-            }
             // error model and threshold on the rows never trained on (early stopping only looked at the first half)
             int f = series.Features;
             float[] errors = LastRowErrors(model, scaled, T, out bool[] usable);
+            int referenceFrom = fitEnd;
+            if (n - fitEnd < MinReferenceRows && n / 2 >= MinFoldSpans * T)
+            {
+                // too short a tail for the tail of the score distribution: out-of-fold errors of every row instead
+                progress?.WriteLine($"the held-out last {100 * (1 - FitShare):F0} % has {n - fitEnd} rows (< {MinReferenceRows}): error model and threshold from 2-fold cross-fitting over all {n} rows");
+                errors = CrossFitErrors(device, config, scaled, options, out usable);
+                referenceFrom = 0;
+            }
             bool[] normal = new bool[n], anomalous = new bool[n];
-            for (int t = fitEnd; t < n; t++)
+            for (int t = referenceFrom; t < n; t++)
             {
                 bool labelled = series.Labels?[t] ?? false;
                 normal[t] = usable[t] && !labelled;
@@ -120,7 +114,7 @@ public sealed class AnomalyDetector : IDisposable
                 ? PeaksOverThreshold.Fit(Pick(scores, normal), config.Risk)
                 // seed 001's rule: F-beta search when labelled anomalies are at hand, else twice the largest normal score
                 : ThresholdRules.FBetaSearch(Pick(scores, normal), Pick(scores, anomalous));
-            return new AnomalyDetector(config, model, scaler, errorModel, threshold, channel) { Report = report!, Roles = roles };
+            return new AnomalyDetector(config, model, scaler, errorModel, threshold, channel) { Report = report, Roles = roles };
         }
         catch
         {
@@ -201,6 +195,77 @@ public sealed class AnomalyDetector : IDisposable
         float[] v = (float[])s.Values.Clone();
         scaler.Transform(v);
         return new Series(v, s.Features, s.Labels, s.Source, s.ColumnNames);
+    }
+
+    /// <summary>
+    /// Trains the network(s) of <paramref name="config"/> on the rows [from, fitEnd) of the scaled series, stopping
+    /// early on [fitEnd, validEnd); windows holding a labelled anomaly are left out.
+    /// </summary>
+    private static (IWindowModel Model, TrainReport Report) TrainNetworks(Backend device, DetectorConfig config, Series scaled, int from, int fitEnd,
+        int validEnd, TrainOptions options, TextWriter? progress, Func<int, TrainingState?>? resume, Action<int, TrainingState>? epochDone)
+    {
+        int T = config.Span;
+        int stride = Math.Max(1, T / 4);
+        Series fitRows = scaled.Slice(from, fitEnd - from), validRows = scaled.Slice(fitEnd, validEnd - fitEnd);
+        WindowSet fit = NormalWindows(fitRows, T, stride);
+        WindowSet valid = NormalWindows(validRows, T, stride, allowEmpty: true);
+        if (fit.Count == 0) throw new DataFormatException(scaled.Source, null, null, "no training window free of labelled anomalies");
+        IWindowModel model = config.Build(device);
+        try
+        {
+            TrainingSet pairs = Pairs(config, fit, fitRows);
+            TrainingSet? validation = valid.Count > 0 ? Pairs(config, valid, validRows) : null;
+            IReadOnlyList<IWindowModel> members = model is EnsembleModel e ? e.Members : [model];
+            TrainReport? report = null;
+            for (int k = 0; k < members.Count; k++)
+            {
+                if (members.Count > 1) progress?.WriteLine($"member {k + 1} of {members.Count}");
+                int member = k;
+                TrainReport r = TrainMember(members[k], pairs, validation, options with { Seed = options.Seed + (ulong)k }, config.RobustTrim, progress,
+                    resume?.Invoke(k), epochDone is null ? null : s => epochDone(member, s));
+                report = report is null ? r : r with { EpochsRun = report.EpochsRun + r.EpochsRun, Seconds = report.Seconds + r.Seconds,
+                    CapReached = report.CapReached ?? r.CapReached };
+            }
+            return (model, report!);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Out-of-fold errors [N, F] of every row: networks trained on the first half score the second, and networks trained
+    /// on the second half score the first (each half split 85/15 for early stopping), so every row's error comes from
+    /// networks that never trained on it. Rows without a full span in their half's context are not usable.
+    /// </summary>
+    private static float[] CrossFitErrors(Backend device, DetectorConfig config, Series scaled, TrainOptions options, out bool[] usable)
+    {
+        int n = scaled.Length, f = scaled.Features, half = n / 2;
+        var errors = new float[n * f];
+        usable = new bool[n];
+        (int From, int To)[] folds = [(0, half), (half, n)];
+        for (int k = 0; k < 2; k++)
+        {
+            (int from, int to) = folds[k];
+            int fitEnd = from + (int)((to - from) * 0.85);
+            (IWindowModel model, _) = TrainNetworks(device, config, scaled, from, fitEnd, to, options, null, null, null);
+            using (model)
+            {
+                (int other0, int other1) = folds[1 - k];
+                // the other half with the span of rows before it as context (the first half has none)
+                int context = Math.Max(0, other0 - (config.Span - 1));
+                float[] e = LastRowErrors(model, scaled.Slice(context, other1 - context), config.Span, out bool[] u);
+                for (int t = other0; t < other1; t++)
+                {
+                    if (!u[t - context]) continue;
+                    usable[t] = true;
+                    e.AsSpan((t - context) * f, f).CopyTo(errors.AsSpan(t * f, f));
+                }
+            }
+        }
+        return errors;
     }
 
     /// <summary>Trains one network; with a robust pass, then drops its worst-fitted windows and goes on without them.</summary>

@@ -39,4 +39,7 @@ public sealed record ExperimentResult(string Experiment, string Seed, string Dev
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
     /// <summary>Seed 001's online updates in stream order (empty without --online), written to results.json as "updates".</summary>
     public IReadOnlyList<Online.UpdateRecord> Updates { get; init; } = [];
+    /// <summary>Raw z-score (and for several columns Hotelling T^2 and PCA error) fitted on the model's training rows,
+    /// on the same test windows: whether the network adds anything. Written to results.json as "baselines".</summary>
+    public IReadOnlyList<Metrics.BaselineResult> Baselines { get; init; } = [];
 }

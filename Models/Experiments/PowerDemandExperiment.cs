@@ -148,6 +148,7 @@ public static class PowerDemandExperiment
         return new ExperimentResult("powerdemand", "001", device.Name, models, plots, settings, clock.Elapsed.TotalSeconds)
         {
             Metrics = metrics, Updates = updates,
+            Baselines = Baselines.OnWindows(train.Inputs, testWindows.Data, T, 1, labels),
         };
     }
 

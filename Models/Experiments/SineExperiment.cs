@@ -114,7 +114,10 @@ public static class SineExperiment
             ["train"] = $"normal.csv windows 400-799: {nFit} fit, {trainWindows.Count - nFit} early-stopping",
             ["test"] = "abn.csv windows 0-799, anomalous from 400",
         };
-        return new ExperimentResult("sine", "003", device.Name, models, plots, settings, clock.Elapsed.TotalSeconds);
+        return new ExperimentResult("sine", "003", device.Name, models, plots, settings, clock.Elapsed.TotalSeconds)
+        {
+            Baselines = Baselines.OnWindows(trainWindows.Data, test.Data, Window, 1, test.IsAnomalous!),
+        };
     }
 
     private static TrainingSet Same(float[] data, int count) => new(data, data, count, Window, 1);

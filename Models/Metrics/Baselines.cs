@@ -9,9 +9,36 @@ namespace RnnEngine.Models.Metrics;
 /// error (squared distance of the standardised row from its projection on the components that keep
 /// <see cref="PcaVariance"/> of the variance). Row-major data; the first <c>trainRows</c> rows fit them.
 /// </summary>
+
 public static class Baselines
 {
     public const double PcaVariance = 0.9;
+
+    /// <summary>
+    /// Window-level figures of each baseline (two columns or more for T^2 and PCA; one column is its own component and
+    /// its T^2 ranks like the z-score): fitted on <paramref name="trainRows"/> [N, F], each test window [T, F] of
+    /// <paramref name="testWindows"/> scored by the largest of its rows' scores (seed 001's window score), ROC AUC and
+    /// PR AUC against <paramref name="labels"/>.
+    /// </summary>
+    public static IReadOnlyList<BaselineResult> OnWindows(ReadOnlySpan<float> trainRows, ReadOnlySpan<float> testWindows, int window, int features,
+        IReadOnlyList<bool> labels)
+    {
+        int train = trainRows.Length / features;
+        float[] all = [.. trainRows, .. testWindows];
+        var methods = new List<(string, double[])> { ("raw_z", RobustZ(all, features, train)) };
+        if (features > 1)
+        {
+            methods.Add(("t2", HotellingT2(all, features, train)));
+            methods.Add(("pca", PcaError(all, features, train)));
+        }
+        var results = new List<BaselineResult>();
+        foreach ((string name, double[] points) in methods)
+        {
+            double[] windows = Scoring.PointErrors.WindowMax(points.AsSpan(train), window);
+            results.Add(new BaselineResult(name, RankingMetrics.RocAuc(windows, labels), RankingMetrics.AveragePrecision(windows, labels)));
+        }
+        return results;
+    }
 
     public static double[] RobustZ(ReadOnlySpan<float> data, int features, int trainRows)
     {
@@ -139,3 +166,6 @@ public static class Baselines
         return s.Length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 }
+
+/// <summary>A baseline's ranking figures on the same test rows or windows as a model.</summary>
+public sealed record BaselineResult(string Name, double RocAuc, double PrAuc);
