@@ -26,9 +26,10 @@ public static class TrainCommand
         string? labels = args.String("labels");
         bool noHeader = args.Flag("no-header");
         // 0 = auto: chosen from the data once it is read
-        int window = args.String("window", DefaultWindow) == "auto" ? 0
-            : args.String("window") is null ? int.Parse(DefaultWindow, System.Globalization.CultureInfo.InvariantCulture)
-            : args.Int("window", 0, 2, 100_000);
+        string windowText = args.String("window", DefaultWindow);
+        int window = windowText == "auto" ? 0
+            : int.TryParse(windowText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int w) && w >= 2 && w <= 100_000 ? w
+            : throw new UsageException($"--window expects auto or an integer in [2, 100000], got '{windowText}'");
         int hidden = args.Int("hidden", 32, 1, 4096);
         string device = args.String("device", "auto");
         int threads = args.Int("threads", 0, 0, 256);

@@ -112,6 +112,22 @@ public class DetectionScoreTests
     }
 
     [Fact]
+    public void DynamicThresholdFlagsTheSpikeAndPrunesTheNoise()
+    {
+        var rng = new Random(4);
+        double[] s = [.. Enumerable.Range(0, 600).Select(_ => 1 + 0.1 * rng.NextDouble())];
+        for (int i = 400; i < 405; i++) s[i] = 5;      // one clear event
+        s[300] = 1.2;                                   // a small bump: less than 13 % above the largest normal score, pruned
+        bool[] flags = DynamicThreshold.Apply(s, window: 300, step: 1);
+        Assert.All(Enumerable.Range(400, 5), i => Assert.True(flags[i], $"row {i} of the event"));
+        Assert.True(flags.Count(f => f) == 5, "flagged rows " + string.Join(",", Enumerable.Range(0, s.Length).Where(i => flags[i])));
+        // a constant score has no spread: nothing is ever flagged
+        Assert.DoesNotContain(true, DynamicThreshold.Apply([.. Enumerable.Repeat(2.0, 200)], window: 100));
+        // causal: the flags of a prefix do not depend on what follows
+        Assert.Equal(flags.AsSpan(0, 402).ToArray(), DynamicThreshold.Apply(s.AsSpan(0, 402), window: 300, step: 1));
+    }
+
+    [Fact]
     public void LearningRateHalvesOncePerPlateauOfDecayPatienceEpochs()
     {
         var o = new TrainOptions { DecayPatience = 2, MinDelta = 0 };

@@ -59,6 +59,19 @@ public sealed class DetectionDefaultsCliTests : IDisposable
     }
 
     [Fact]
+    public void ShortHeldOutTailIsReplacedByCrossFitting()
+    {
+        // 300 rows: the last 30 % are 90 rows (< 100), and each half holds 3 spans of 17
+        string model = files.PathOf("cf.model");
+        var t = Cli("train", "--data", Csv("cf.csv", 300), "--window", "16", "--hidden", "4", "--epochs", "2", "--ensemble", "1",
+            "--device", "cpu", "--out", model);
+        Assert.True(t.Code == 0, t.Err);
+        Assert.Contains("2-fold cross-fitting over all 300 rows", t.Err);
+        var s = Cli("score", "--model", model, "--data", Csv("cf2.csv", 100), "--out", files.PathOf("cf.csv.scores"), "--device", "cpu");
+        Assert.True(s.Code == 0, s.Err);
+    }
+
+    [Fact]
     public void RobustPassDropsTheWorstTrainingWindowsAndStillScores()
     {
         string model = files.PathOf("r.model"), scores = files.PathOf("r.csv");

@@ -27,7 +27,8 @@ public sealed record DetectorConfig
     /// <summary>Span of the causal exponential smoothing of the row score (1: none).</summary>
     public int Smoothing { get; init; } = 1;
     /// <summary>"pot": peaks over threshold at <see cref="Risk"/>; "gaussian": seed 001's F-beta search on labelled
-    /// held-out rows, else twice the largest normal score.</summary>
+    /// held-out rows, else twice the largest normal score; "dynamic": telemanom's threshold on the last scores of the
+    /// scored data itself (<see cref="Thresholds.DynamicThreshold"/>).</summary>
     public string ThresholdRule { get; init; } = "pot";
     /// <summary>Probability that a normal row's score exceeds a "pot" threshold.</summary>
     public double Risk { get; init; } = 1e-3;
@@ -45,7 +46,7 @@ public sealed record DetectorConfig
     public double RobustTrim { get; init; }
 
     public static readonly string[] ScoreNames = ["channel", "gaussian"];
-    public static readonly string[] ThresholdNames = ["pot", "gaussian"];
+    public static readonly string[] ThresholdNames = ["pot", "gaussian", "dynamic"];
 
     public static readonly string[] ModelNames = ["encdec-ad", "lstm-ae", "gru-ae", "fc-ae", "repeat-lstm-ae", "next-step-lstm", "next-step-gru"];
 

@@ -22,7 +22,7 @@ public sealed class StreamScorer
     private readonly float[] output;    // [1, T, F]
     private readonly float[] errors;    // [F]
     private readonly ScoreSmoother smoother;
-    private readonly AlarmHold hold;
+    private readonly Func<double, bool> decide;
     private long pushed;
 
     public StreamScorer(AnomalyDetector detector)
@@ -36,7 +36,7 @@ public sealed class StreamScorer
         output = new float[window * features];
         errors = new float[features];
         smoother = new ScoreSmoother(detector.Config.Smoothing);
-        hold = new AlarmHold(detector.Threshold, detector.Config.EventGap);
+        decide = detector.NewDecider();
     }
 
     public int Features => features;
@@ -66,5 +66,5 @@ public sealed class StreamScorer
     }
 
     /// <summary>The decision for the next output row, given its score (NaN for a row without one); call once per row.</summary>
-    public bool Flag(double score) => hold.Next(score);
+    public bool Flag(double score) => decide(score);
 }

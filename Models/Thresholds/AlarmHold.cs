@@ -14,15 +14,18 @@ public sealed class AlarmHold(double threshold, int gap)
     public int Gap { get; } = Math.Max(0, gap);
 
     /// <summary>The decision for the next row (NaN: a row without a score, never anomalous, but it counts toward the gap).</summary>
-    public bool Next(double score)
+    public bool Next(double score) => Next(score > Threshold, !double.IsNaN(score));
+
+    /// <summary>The decision for the next row given whether its own rule called it anomalous (<paramref name="above"/>).</summary>
+    public bool Next(bool above, bool hasScore)
     {
-        if (score > Threshold)
+        if (above)
         {
             sinceAbove = 0;
             return true;
         }
         sinceAbove++;
-        return !double.IsNaN(score) && sinceAbove <= Gap;
+        return hasScore && sinceAbove <= Gap;
     }
 
     public static bool[] Apply(ReadOnlySpan<double> scores, double threshold, int gap)

@@ -21,9 +21,10 @@ public static class PeaksOverThreshold
         if (!(risk > 0 && risk < 1)) throw new ArgumentOutOfRangeException(nameof(risk), $"risk must be in (0, 1), got {risk}");
         double[] s = [.. normalScores.Where(double.IsFinite).Order()];
         if (s.Length == 0) throw new ArgumentException("peaks over threshold needs normal scores");
+        if (s.Length < MinScores) return ThresholdRules.TwiceMaxNormal(normalScores) with { Method = $"pot(risk={risk:R}) too few scores: 2x_max_normal" };
         double t = Quantile(s, Math.Min(InitialQuantile, 1 - (double)MinPeaks / s.Length));
         double[] peaks = [.. s.Where(v => v > t).Select(v => v - t)];
-        if (s.Length < MinScores || peaks.Length < MinPeaks) return ThresholdRules.TwiceMaxNormal(normalScores) with { Method = $"pot(risk={risk:R}) too few peaks: 2x_max_normal" };
+        if (peaks.Length < MinPeaks) return ThresholdRules.TwiceMaxNormal(normalScores) with { Method = $"pot(risk={risk:R}) too few peaks: 2x_max_normal" };
         double m = peaks.Average();
         double v = peaks.Sum(p => (p - m) * (p - m)) / (peaks.Length - 1);
         if (!(v > 0)) return ThresholdRules.TwiceMaxNormal(normalScores) with { Method = $"pot(risk={risk:R}) flat tail: 2x_max_normal" };
