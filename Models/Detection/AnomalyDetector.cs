@@ -25,7 +25,7 @@ public sealed class AnomalyDetector : IDisposable
     public const double FitShare = 0.70, ValidationShare = 0.15;
     /// <summary>Held-out rows below this: the error model and threshold come from cross-fitting. (A trigger at 500 rows,
     /// where peaks over threshold starts to lack peaks above its 98th percentile, lowered the SMAP/MSL event F1 of the
-    /// development data from 0.78 to 0.70: errors of half-data networks overstate the deployed network's.)</summary>
+    /// development data from 0.756 to 0.700: errors of half-data networks overstate the deployed network's.)</summary>
     public const int MinReferenceRows = 100;
     /// <summary>Cross-fitting needs each half to hold this many spans.</summary>
     public const int MinFoldSpans = 3;
