@@ -28,6 +28,7 @@ public static class EvalCommand
         int trainRows = args.Int("train-rows", 0, 0);
         string? columns = args.String("columns");
         args.EnsureAllUsed();
+        if (outPath is not null) OutputPath.Check("--out", outPath, ("--scores", scoresPath), ("--labels", labelsPath), ("--data", data));
         if ((data is null) != (trainRows == 0))
             throw new UsageException("eval: --data FILE.csv and --train-rows N go together (the baselines fit on the first N rows of FILE)");
         string json;

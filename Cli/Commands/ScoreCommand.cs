@@ -18,12 +18,14 @@ public static class ScoreCommand
         string modelPath = args.String("model") ?? throw new UsageException("score needs --model MODEL");
         string data = args.String("data") ?? throw new UsageException("score needs --data FILE.csv");
         string outPath = args.String("out") ?? throw new UsageException("score needs --out SCORES.csv");
+        OutputPath.Check("--out", outPath, ("--model", modelPath), ("--data", data));
         if (TokenDetectorFile.IsTokenModel(modelPath)) return TokenCommands.Score(args, modelPath, data, outPath, stdout, stderr);
         string device = args.String("device", "auto");
         int threads = args.Int("threads", 0, 0, 256);
         bool noHeader = args.Flag("no-header");
         MissingPolicy missing = MissingOption.Parse(args);
         args.EnsureAllUsed();
+        using var outLock = OutputPath.Lock("--out", outPath);
 
         using var backend = Devices.Create(device, threads);
         using var detector = DetectorFile.Load(backend, modelPath);

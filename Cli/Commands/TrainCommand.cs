@@ -17,6 +17,7 @@ public static class TrainCommand
     {
         string data = args.String("data") ?? throw new UsageException("train needs --data FILE.csv");
         string outPath = args.String("out") ?? throw new UsageException("train needs --out MODEL");
+        OutputPath.Check("--out", outPath, ("--data", data), ("--labels", args.String("labels")));
         string model = args.String("model", DefaultModel);
         string format = InputFormat.Parse(args, model);
         if (format == InputFormat.Kev) return TokenCommands.Train(args, data, outPath, stdout, stderr);
@@ -65,6 +66,7 @@ public static class TrainCommand
         int resample = args.Int("resample", 0, 0, 86_400);
         args.EnsureAllUsed();
         NumericInput.CheckOptions(format, noHeader, labels, missing, resample, columns);
+        using var outLock = OutputPath.Lock("--out", outPath);
 
         bool traceLabels = format == InputFormat.Trace;
         CsvReadResult read = NumericInput.Read(format, data,
@@ -100,6 +102,7 @@ public static class TrainCommand
         // (one state file per ensemble member; member 0's is MODEL.state)
         string statePath = StatePath(outPath);
         var resumeFrom = new TrainingState?[ensemble];
+        string fingerprint = Fingerprint(config, options, data, labels);
         if (resume)
         {
             for (int k = 0; k < ensemble; k++)
@@ -108,12 +111,15 @@ public static class TrainCommand
                 if (k > 0 && !File.Exists(StatePath(outPath, k))) continue;
                 try { resumeFrom[k] = TrainingState.Load(StatePath(outPath, k)); }
                 catch (RnnEngine.Engine.IO.SafeTensorsFormatException e) { throw new UsageException("--resume: " + e.Message); }
+                if (resumeFrom[k]!.Fingerprint != fingerprint)
+                    throw new UsageException($"--resume: {StatePath(outPath, k)} was saved by a run with other data or settings (model, window, " +
+                        "columns, score, learning rate, batch, seed...); resume with the same ones, or train afresh without --resume");
             }
         }
         AnomalyDetector detector;
         try
         {
-            detector = AnomalyDetector.Train(backend, series, config, options, quiet ? null : stderr, k => resumeFrom[k], (k, s) => s.Save(StatePath(outPath, k)));
+            detector = AnomalyDetector.Train(backend, series, config, options, quiet ? null : stderr, k => resumeFrom[k], (k, s) => (s with { Fingerprint = fingerprint }).Save(StatePath(outPath, k)));
         }
         catch (NumericFaultException e)
         {
@@ -140,6 +146,24 @@ public static class TrainCommand
     public const int DefaultTopChannels = 3;
     public const double DefaultRobustTrim = 0;
     public const int DefaultEnsemble = 3;
+
+    /// <summary>SHA-256 of the settings a resumed run must share with the one that saved the state (all but the epoch
+    /// and time caps, which a resume may raise) and of the bytes of the data and label files.</summary>
+    private static string Fingerprint(DetectorConfig config, TrainOptions options, string data, string? labels)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        string settings = DetectorFile.ToJson(config) + string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"|batch {options.BatchSize}|lr {options.LearningRate:R}|patience {options.Patience}|lr-patience {options.DecayPatience}|seed {options.Seed}|trim {config.RobustTrim:R}|unscored {config.UnscoredScale:R}|top {config.TopChannels}");
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(settings));
+        foreach (string? file in new[] { data, labels })
+        {
+            if (file is null) continue;
+            using var stream = File.OpenRead(file);
+            var buffer = new byte[1 << 16];
+            for (int read; (read = stream.Read(buffer)) > 0;) sha.AppendData(buffer.AsSpan(0, read));
+        }
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
 
     /// <summary>--score-columns: names of the read columns, or 0-based indices among them.</summary>
     private static int[] ColumnIndices(string list, IReadOnlyList<string> names)

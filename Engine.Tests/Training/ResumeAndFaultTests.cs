@@ -62,6 +62,23 @@ public sealed class ResumeAndFaultTests : IDisposable
     private static string TrainCommandState(string model) => RnnEngine.Cli.Commands.TrainCommand.StatePath(model);
 
     [Fact]
+    public void ResumeWithOtherSettingsOrDataIsRefused()
+    {
+        string data = Csv(300), model = files.PathOf("fp.model");
+        string[] common = ["train", "--window", "8", "--device", "cpu", "--quiet", "--out", model];
+        Assert.Equal(0, Cli([.. common, "--data", data, "--hidden", "4", "--epochs", "1"]).Code);
+        var hidden = Cli([.. common, "--data", data, "--hidden", "6", "--epochs", "2", "--resume"]);
+        Assert.Equal(2, hidden.Code);
+        Assert.Contains("other data or settings", hidden.Err);
+        string other = files.Write("other.csv", File.ReadAllText(data).Replace("0.", "0.1"));
+        var changed = Cli([.. common, "--data", other, "--hidden", "4", "--epochs", "2", "--resume"]);
+        Assert.Equal(2, changed.Code);
+        Assert.Contains("other data or settings", changed.Err);
+        // the same data and settings with a higher epoch cap go on
+        Assert.Equal(0, Cli([.. common, "--data", data, "--hidden", "4", "--epochs", "2", "--resume"]).Code);
+    }
+
+    [Fact]
     public void ResumeWithoutStateIsAUsageError()
     {
         var r = Cli("train", "--data", Csv(200), "--window", "8", "--hidden", "4", "--epochs", "1", "--device", "cpu", "--out", files.PathOf("none.model"), "--resume", "--quiet");

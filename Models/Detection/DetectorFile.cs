@@ -56,7 +56,7 @@ public static class DetectorFile
         }
     }
 
-    internal static string ToJson(DetectorConfig c) => JsonSerializer.Serialize(new ConfigDto(
+    public static string ToJson(DetectorConfig c) => JsonSerializer.Serialize(new ConfigDto(
         c.Model, c.Window, c.Features, c.Hidden, [.. c.FcSizes], c.Decode == DecodeMode.Free ? "free" : "teacher", c.Seed, [.. c.Columns],
         c.Format, c.ResampleSeconds, c.Score, c.Smoothing, c.ThresholdRule, c.Risk, c.EventGap, [.. c.ScoreColumns], c.Ensemble), Json);
 

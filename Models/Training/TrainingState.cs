@@ -16,6 +16,10 @@ public sealed record TrainingState(int NextEpoch, int OptimizerSteps, double Bes
 {
     public const string FormatTag = "rnnengine-training-state";
 
+    /// <summary>What the run that saved it trained on and with (the CLI's hash of settings and data), so a resume with
+    /// other settings or data is refused; null in states written before it was kept.</summary>
+    public string? Fingerprint { get; init; }
+
     internal static TrainingState Capture(IWindowModel model, Optimizer optimizer, int nextEpoch, double best, int bestEpoch,
         List<double> trainLosses, List<double> validLosses, float[][]? bestWeights) =>
         new(nextEpoch, optimizer.Steps, best, bestEpoch, [.. trainLosses], [.. validLosses],
@@ -47,6 +51,7 @@ public sealed record TrainingState(int NextEpoch, int OptimizerSteps, double Bes
                 Weights.Length, OptimizerState.Length, BestWeights is not null,
                 [.. TrainLosses.Select(x => x.ToString("R", CultureInfo.InvariantCulture))], [.. ValidationLosses.Select(x => x.ToString("R", CultureInfo.InvariantCulture))])),
         };
+        if (Fingerprint is not null) meta["fingerprint"] = Fingerprint;
         SafeTensors.Write(path, arrays, meta);
     }
 
@@ -70,7 +75,10 @@ public sealed record TrainingState(int NextEpoch, int OptimizerSteps, double Bes
         }
         static double P(string s) => double.Parse(s, CultureInfo.InvariantCulture);
         return new TrainingState(d.NextEpoch, d.Steps, P(d.Best), d.BestEpoch, [.. d.TrainLosses.Select(P)], [.. d.ValidationLosses.Select(P)],
-            Get("weight", d.Weights), d.HasBest ? Get("best", d.Weights) : null, Get("optimizer", d.OptimizerTensors));
+            Get("weight", d.Weights), d.HasBest ? Get("best", d.Weights) : null, Get("optimizer", d.OptimizerTensors))
+        {
+            Fingerprint = c.Metadata.TryGetValue("fingerprint", out string? fp) ? fp : null,
+        };
     }
 
     private sealed record Dto(int NextEpoch, int Steps, string Best, int BestEpoch, int Weights, int OptimizerTensors, bool HasBest,
