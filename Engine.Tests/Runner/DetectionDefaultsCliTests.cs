@@ -72,6 +72,26 @@ public sealed class DetectionDefaultsCliTests : IDisposable
     }
 
     [Fact]
+    public void TrainReadsTheLabelLayoutsEvalReads()
+    {
+        string data = Csv("lab.csv", 300, 100, 120);
+        string column = files.Write("col.csv", string.Join("\n", Enumerable.Range(0, 300).Select(i => i >= 100 && i < 120 ? "1" : "0")) + "\n");
+        string indexed = files.Write("idx.csv", "index,label\n" + string.Join("\n", Enumerable.Range(0, 300).Reverse().Select(i => $"{i},{(i >= 100 && i < 120 ? "anomaly" : "normal")}")) + "\n");
+        string a = files.PathOf("a.model"), b = files.PathOf("b.model");
+        foreach ((string labels, string model) in new[] { (column, a), (indexed, b) })
+        {
+            var t = Cli("train", "--data", data, "--labels", labels, "--window", "8", "--hidden", "4", "--epochs", "2", "--ensemble", "1",
+                "--device", "cpu", "--out", model, "--quiet");
+            Assert.True(t.Code == 0, t.Err);
+        }
+        Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        string missing = files.Write("short.csv", "index,label\n0,1\n");
+        var bad = Cli("train", "--data", data, "--labels", missing, "--window", "8", "--epochs", "1", "--device", "cpu", "--out", files.PathOf("c.model"));
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("expected 300 labels", bad.Err);
+    }
+
+    [Fact]
     public void RobustPassDropsTheWorstTrainingWindowsAndStillScores()
     {
         string model = files.PathOf("r.model"), scores = files.PathOf("r.csv");

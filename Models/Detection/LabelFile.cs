@@ -1,24 +1,27 @@
 using RnnEngine.Models.Data;
+using RnnEngine.Models.Metrics;
 
 namespace RnnEngine.Models.Detection;
 
-/// <summary>A label file: one label per line (0/1, normal/anomaly, ...; see <see cref="AnomalyLabel"/>), one line per data row.</summary>
+/// <summary>
+/// `train --labels`: one label per data row, in either of the layouts `eval --labels` reads
+/// (<see cref="ScoreFiles.ReadLabels"/>): a single label column (optional one-word header; the k-th label is row k) or
+/// a header `index,label` naming every row 0 .. N-1 once.
+/// </summary>
 public static class LabelFile
 {
     public static bool[] Read(string path, int expectedRows)
     {
-        if (!File.Exists(path)) throw new DataFormatException(path, null, null, "file not found");
-        var labels = new List<bool>();
-        int line = 0;
-        foreach (string text in File.ReadLines(path))
+        IReadOnlyDictionary<long, bool> byIndex = ScoreFiles.ReadLabels(path);
+        if (byIndex.Count != expectedRows)
+            throw new DataFormatException(path, null, null, $"expected {expectedRows} labels (one per data row), got {byIndex.Count}");
+        var labels = new bool[expectedRows];
+        foreach ((long index, bool label) in byIndex)
         {
-            line++;
-            if (text.Trim().Length == 0) continue;
-            labels.Add(AnomalyLabel.TryParse(text)
-                ?? throw new DataFormatException(path, line, "#1", $"expected {AnomalyLabel.Expected}, got {DataFormatException.Quote(text)}"));
+            if (index < 0 || index >= expectedRows)
+                throw new DataFormatException(path, null, null, $"label index {index} is not a data row (0 to {expectedRows - 1})");
+            labels[index] = label;
         }
-        if (labels.Count != expectedRows)
-            throw new DataFormatException(path, null, null, $"expected {expectedRows} labels (one per data row), got {labels.Count}");
-        return [.. labels];
+        return labels;
     }
 }
