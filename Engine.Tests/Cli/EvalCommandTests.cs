@@ -76,7 +76,7 @@ public sealed class EvalCommandTests : IDisposable
         string lb = files.Write("l.csv", "1\n0\n");
         (code, _, err) = Run("eval", "--scores", sc, "--labels", lb, "--out", Path.Combine(files.Dir, "no-such-dir", "m.json"));
         Assert.Equal(2, code);
-        Assert.Contains("cannot write the metrics", err);
+        Assert.Contains("does not exist", err);   // found before any work, by the output-path check
         (code, _, err) = Run("eval", "--labels", "x");
         Assert.Equal(2, code);
         Assert.Contains("--scores", err);

@@ -57,6 +57,10 @@ public static class CsvSeriesReader
         FormatProvider = CultureInfo.InvariantCulture,
     };
 
+    /// <summary>Largest magnitude read: beyond it one value sets the column's standard deviation alone (1e38 made a
+    /// trained model rank anomalies worse than chance) and float32 squares overflow.</summary>
+    public const float MaxMagnitude = 1e18f;
+
     private static CsvReadResult ReadCore(string path, CsvReader parser, CsvReadOptions options)
     {
         string[]? header = null;
@@ -66,6 +70,8 @@ public static class CsvSeriesReader
             parser.ReadHeader();
             header = [.. parser.Headers];
             if (header.Length == 0) throw new DataFormatException(path, null, null, "empty file: expected a header and at least one data row");
+            if (header.All(h => double.TryParse(h, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+                throw new DataFormatException(path, 1, null, $"the first row ({DataFormatException.Quote(string.Join(",", header.Take(4)))}{(header.Length > 4 ? ",..." : "")}) is all numbers, not column names: add a header row naming the columns, or read the file with --no-header");
             width = header.Length;
         }
 
@@ -98,6 +104,9 @@ public static class CsvSeriesReader
                 string cell = parser.GetString(c) ?? "";
                 if (float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) && float.IsFinite(v))
                 {
+                    if (Math.Abs(v) > MaxMagnitude)
+                        throw new DataFormatException(path, line, ColumnName(header, c),
+                            $"{DataFormatException.Quote(cell)} is beyond +-1e18: a scaler fitted with it would squeeze every other value of the column to the same number");
                     values.Add(v);
                     previous[j] = v;
                     continue;
