@@ -234,11 +234,14 @@ public sealed class AnomalyDetector : IDisposable
             TrainingSet? validation = valid.Count > 0 ? Pairs(config, valid, validRows) : null;
             IReadOnlyList<IWindowModel> members = model is EnsembleModel e ? e.Members : [model];
             TrainReport? report = null;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             for (int k = 0; k < members.Count; k++)
             {
                 if (members.Count > 1) progress?.WriteLine($"member {k + 1} of {members.Count}");
                 int member = k;
-                TrainReport r = TrainMember(members[k], pairs, validation, options with { Seed = options.Seed + (ulong)k }, config.RobustTrim, progress,
+                // the time cap is for the whole ensemble: a later member gets what is left (at least one epoch)
+                var memberOptions = options with { Seed = options.Seed + (ulong)k, MaxSeconds = Math.Max(0, options.MaxSeconds - clock.Elapsed.TotalSeconds) };
+                TrainReport r = TrainMember(members[k], pairs, validation, memberOptions, config.RobustTrim, progress,
                     resume?.Invoke(k), epochDone is null ? null : s => epochDone(member, s));
                 report = report is null ? r : r with { EpochsRun = report.EpochsRun + r.EpochsRun, Seconds = report.Seconds + r.Seconds,
                     CapReached = report.CapReached ?? r.CapReached };
