@@ -75,7 +75,8 @@ public static class Trainer
             validLosses.AddRange(resume.ValidationLosses);
             stoppedEarly = hasValidation && firstEpoch > 0 && firstEpoch - 1 - bestEpoch >= options.Patience;   // it had stopped early
         }
-        string? cap = null;
+        string? cap = null, pending = null;
+        double lastPrinted = 0;
         for (epoch = firstEpoch; !stoppedEarly && epoch < options.Epochs; epoch++)
         {
             if (epoch > firstEpoch && clock.Elapsed.TotalSeconds > options.MaxSeconds)
@@ -115,7 +116,17 @@ public static class Trainer
                 bestEpoch = epoch;
                 if (hasValidation) bestWeights = Snapshot(model);
             }
-            Report(progress, epoch, options.Epochs, trainLoss, hasValidation ? monitored : null, (epoch + 1 - firstEpoch) * batches * b, clock.Elapsed.TotalSeconds);
+            if (progress is not null)
+            {
+                // a line at most every ProgressSeconds (the first and the last epoch always), not one per epoch
+                pending = Report(epoch, firstEpoch, options.Epochs, trainLoss, hasValidation ? monitored : null, (epoch + 1 - firstEpoch) * batches * b, clock.Elapsed.TotalSeconds);
+                if (epoch == firstEpoch || clock.Elapsed.TotalSeconds - lastPrinted >= ProgressSeconds)
+                {
+                    progress.WriteLine(pending);
+                    pending = null;
+                    lastPrinted = clock.Elapsed.TotalSeconds;
+                }
+            }
             epochDone?.Invoke(TrainingState.Capture(model, optimizer, epoch + 1, best, bestEpoch, trainLosses, validLosses, bestWeights));
             if (hasValidation && epoch - bestEpoch >= options.Patience)
             {
@@ -124,6 +135,7 @@ public static class Trainer
                 break;
             }
         }
+        if (pending is not null) progress?.WriteLine(pending);
         if (!stoppedEarly && cap is null && hasValidation) cap = "the epoch cap (--epochs)";
         if (bestWeights is not null) Restore(model, bestWeights);
         // a resumed state that had already finished returns its weights (an ensemble resumes its finished members so)
@@ -180,12 +192,15 @@ public static class Trainer
         for (int i = 0; i < weights.Length; i++) model.Parameters[i].Value.CopyFrom(weights[i]);
     }
 
-    private static void Report(TextWriter? progress, int epoch, int epochs, double trainLoss, double? validLoss, long windows, double seconds)
+    /// <summary>Seconds between two progress lines.</summary>
+    public const double ProgressSeconds = 2;
+
+    private static string Report(int epoch, int firstEpoch, int epochs, double trainLoss, double? validLoss, long windows, double seconds)
     {
-        if (progress is null) return;
         double rate = windows / Math.Max(seconds, 1e-9);
-        double eta = seconds / (epoch + 1) * (epochs - epoch - 1);
+        // the epoch cap's ETA: early stopping usually ends training well before it
+        double eta = seconds / (epoch + 1 - firstEpoch) * (epochs - epoch - 1);
         string valid = validLoss is double v ? $" val {v:G4}" : "";
-        progress.WriteLine($"epoch {epoch + 1}/{epochs} loss {trainLoss:G4}{valid} {rate:F0} windows/s ETA {eta:F0}s");
+        return $"epoch {epoch + 1}/{epochs} loss {trainLoss:G4}{valid} {rate:F0} windows/s ETA {eta:F0}s at most";
     }
 }
