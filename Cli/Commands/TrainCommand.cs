@@ -81,12 +81,13 @@ public static class TrainCommand
             var dropped = read.Missing.DroppedRows.ToHashSet();
             series = series.WithLabels([.. all.Where((_, i) => !dropped.Contains(i))]);
         }
+        int[] chosenColumns = scoreColumns is null ? [] : ColumnIndices(scoreColumns, series.ColumnNames);
         if (window == 0)
         {
             int fitRows = (int)(series.Length * AnomalyDetector.FitShare);
             if (fitRows < 2) throw new DataFormatException(data, null, null, $"{series.Length} rows are too few to train on");
             Series fitPart = series.Slice(0, fitRows);
-            (window, string why) = AutoWindow.Choose(fitPart, ColumnRoles.Scored(ColumnRoles.Detect(fitPart)));
+            (window, string why) = AutoWindow.Choose(fitPart, ColumnRoles.Scored(ColumnRoles.Detect(fitPart), chosenColumns));
             if (!quiet) stderr.WriteLine($"window auto: {window} ({why})");
         }
         int eventGap = eventGapGiven ?? (trace ? 0 : DefaultGapWindows * window);
@@ -94,8 +95,8 @@ public static class TrainCommand
         {
             Model = model, Window = window, Features = series.Features, Hidden = hidden, Decode = decode,
             Seed = options.Seed, Columns = noHeader ? [] : [.. series.ColumnNames], Format = format, ResampleSeconds = resample,
-            Ensemble = ensemble, UnscoredScale = unscoredScale, RobustTrim = robustTrim, TopChannels = topChannels, Score = score, Smoothing = smoothing, ThresholdRule = rule, Risk = risk, EventGap = eventGap,
-            ScoreColumns = scoreColumns is null ? [] : ColumnIndices(scoreColumns, series.ColumnNames),
+            Ensemble = ensemble, UnscoredScale = unscoredScale, RobustTrim = robustTrim, TopChannels = topChannels,
+            Score = score, Smoothing = smoothing, ThresholdRule = rule, Risk = risk, EventGap = eventGap, ScoreColumns = chosenColumns,
         };
         using var backend = Devices.Create(device, threads);
         // after every epoch the state to resume from (weights, Adam moments and step count) goes beside the model
