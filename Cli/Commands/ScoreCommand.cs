@@ -36,8 +36,11 @@ public static class ScoreCommand
         Series series = read.Series;
         double[] scores = WithDroppedRows(detector.ScoreRows(series), read.Missing.DroppedRows);
         if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());
-        int flagged = Write(outPath, scores, detector.Flags(scores));
-        stdout.WriteLine($"scored {series.Length} rows with {detector.Config.Model}: {flagged} above threshold {detector.Threshold:G4}; wrote {outPath}");
+        bool[] flags = detector.Flags(scores);
+        int flagged = Write(outPath, scores, flags);
+        int events = flags.Where((f, i) => f && (i == 0 || !flags[i - 1])).Count();
+        stdout.WriteLine($"scored {series.Length} rows with {detector.Config.Model}: {flagged} rows flagged in {events} events " +
+            $"(threshold {detector.Threshold:G4}, {detector.Config.ThresholdRule}, event gap {detector.Config.EventGap}); wrote {outPath}");
         return 0;
     }
 

@@ -61,6 +61,9 @@ public sealed class StreamCommandTests : IDisposable
     [InlineData("encdec-ad", "--decode free")]
     [InlineData("next-step-lstm", "")]
     [InlineData("next-step-gru", "")]
+    [InlineData("next-step-lstm", "--threshold dynamic")]
+    [InlineData("next-step-lstm", "--ensemble 1 --smooth 1 --event-gap 0")]
+    [InlineData("lstm-ae", "--score gaussian --threshold gaussian")]
     public void StreamGivesTheScoresOfScoreByteForByte(string kind, string extra)
     {
         string model = Train(kind, extra);
