@@ -181,7 +181,13 @@ public static class SwatExperiment
             ["lr"] = o.LearningRate.ToString("G", CultureInfo.InvariantCulture), ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
         };
         var plots = new Dictionary<string, PlotData> { ["repeat-lstm-ae"] = Plot(test, testWindows, testScores, threshold.Value, o.Window) };
-        return new ExperimentResult("swat-synthetic", "000", device.Name, models, plots, settings, clock.Elapsed.TotalSeconds) { Metrics = metrics };
+        // the baselines on the same scaled rows: fitted on the normal fitting rows, ranked on the same test windows
+        float[] fitScaled = (float[])fitPart.Values.Clone();
+        scaler.Transform(fitScaled);
+        return new ExperimentResult("swat-synthetic", "000", device.Name, models, plots, settings, clock.Elapsed.TotalSeconds)
+        {
+            Metrics = metrics, Baselines = Baselines.OnWindows(fitScaled, testWindows.Data, o.Window, f, windowLabels),
+        };
     }
 
     /// <summary>Mean of every <paramref name="k"/> rows (the last partial bucket dropped); a bucket is labelled when any row is.</summary>
