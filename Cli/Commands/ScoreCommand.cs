@@ -38,7 +38,7 @@ public static class ScoreCommand
         if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());
         bool[] flags = detector.Flags(scores);
         int flagged = Write(outPath, scores, flags);
-        int events = flags.Where((f, i) => f && (i == 0 || !flags[i - 1])).Count();
+        int events = RnnEngine.Models.Metrics.Segments.Find(flags).Length;
         stdout.WriteLine($"scored {series.Length} rows with {detector.Config.Model}: {flagged} rows flagged in {events} events " +
             $"(threshold {detector.Threshold:G4}, {detector.Config.ThresholdRule}, event gap {detector.Config.EventGap}); wrote {outPath}");
         return 0;

@@ -103,7 +103,7 @@ public static class TrainCommand
         // (one state file per ensemble member; member 0's is MODEL.state)
         string statePath = StatePath(outPath);
         var resumeFrom = new TrainingState?[ensemble];
-        string fingerprint = Fingerprint(config, options, data, labels);
+        string fingerprint = Fingerprint(config, options, series);
         if (resume)
         {
             for (int k = 0; k < ensemble; k++)
@@ -149,20 +149,16 @@ public static class TrainCommand
     public const int DefaultEnsemble = 3;
 
     /// <summary>SHA-256 of the settings a resumed run must share with the one that saved the state (all but the epoch
-    /// and time caps, which a resume may raise) and of the bytes of the data and label files.</summary>
-    private static string Fingerprint(DetectorConfig config, TrainOptions options, string data, string? labels)
+    /// and time caps, which a resume may raise) and of the training rows as read (values and labels), so the data file
+    /// is not read twice.</summary>
+    private static string Fingerprint(DetectorConfig config, TrainOptions options, Series series)
     {
         using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         string settings = DetectorFile.ToJson(config) + string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"|batch {options.BatchSize}|lr {options.LearningRate:R}|patience {options.Patience}|lr-patience {options.DecayPatience}|seed {options.Seed}|trim {config.RobustTrim:R}|unscored {config.UnscoredScale:R}|top {config.TopChannels}");
         sha.AppendData(System.Text.Encoding.UTF8.GetBytes(settings));
-        foreach (string? file in new[] { data, labels })
-        {
-            if (file is null) continue;
-            using var stream = File.OpenRead(file);
-            var buffer = new byte[1 << 16];
-            for (int read; (read = stream.Read(buffer)) > 0;) sha.AppendData(buffer.AsSpan(0, read));
-        }
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(series.Values.AsSpan()));
+        if (series.Labels is { } l) sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(l.AsSpan()));
         return Convert.ToHexString(sha.GetHashAndReset());
     }
 

@@ -51,6 +51,8 @@ public sealed class AnomalyDetector : IDisposable
         ThresholdRule = threshold;
         ChannelScore = channelScore;
         if (config.Score == "channel" && channelScore is null) throw new ArgumentException("a channel-scored detector needs its channel score");
+        if (channelScore is not null && channelScore.Channels.Any(c => c >= config.Features))
+            throw new ArgumentException($"the channel score names a column beyond the model's {config.Features}");
     }
 
     /// <param name="resume">the saved state of member k to go on from (null: start it afresh)</param>
@@ -85,15 +87,14 @@ public sealed class AnomalyDetector : IDisposable
         {
             // error model and threshold on the rows never trained on (early stopping only looked at the first half)
             int f = series.Features;
-            float[] errors = LastRowErrors(model, scaled, T, out bool[] usable);
-            int referenceFrom = fitEnd;
-            if (n - fitEnd < MinReferenceRows && n / 2 >= MinFoldSpans * T)
-            {
-                // too short a tail for the tail of the score distribution: out-of-fold errors of every row instead
+            // too short a tail for the tail of the score distribution: out-of-fold errors of every row instead
+            bool crossFit = n - fitEnd < MinReferenceRows && n / 2 >= MinFoldSpans * T;
+            if (crossFit)
                 progress?.WriteLine($"the held-out last {100 * (1 - FitShare):F0} % has {n - fitEnd} rows (< {MinReferenceRows}): error model and threshold from 2-fold cross-fitting over all {n} rows");
-                errors = DetectorTraining.CrossFitErrors(device, config, scaled, options, out usable);
-                referenceFrom = 0;
-            }
+            bool[] usable;
+            float[] errors = crossFit ? DetectorTraining.CrossFitErrors(device, config, scaled, options, out usable)
+                : LastRowErrors(model, scaled, T, out usable);
+            int referenceFrom = crossFit ? 0 : fitEnd;
             bool[] normal = new bool[n], anomalous = new bool[n];
             for (int t = referenceFrom; t < n; t++)
             {
@@ -154,8 +155,10 @@ public sealed class AnomalyDetector : IDisposable
     }
 
     /// <summary>The unsmoothed score of one row from its error vector and scaled values [F] (shared with the stream).</summary>
-    internal double RowScore(ReadOnlySpan<float> errors, ReadOnlySpan<float> scaledRow) =>
-        ChannelScore is { } c ? c.Row(errors, scaledRow) : ErrorModel.SquaredDistance(errors);
+    internal double RowScore(ReadOnlySpan<float> errors, ReadOnlySpan<float> scaledRow) => RowScore(ChannelScore, ErrorModel, errors, scaledRow);
+
+    private static double RowScore(ChannelScore? channel, GaussianErrorModel gaussian, ReadOnlySpan<float> errors, ReadOnlySpan<float> scaledRow) =>
+        channel is not null ? channel.Row(errors, scaledRow) : gaussian.SquaredDistance(errors);
 
     /// <summary>
     /// |x_t - x^_t| of each row t, [N, F]: x^_t is the model's last output step for the T rows that start at
@@ -190,9 +193,7 @@ public sealed class AnomalyDetector : IDisposable
     {
         var scores = new double[usable.Length];
         for (int t = 0; t < usable.Length; t++)
-            scores[t] = !usable[t] ? double.NaN
-                : channel is not null ? channel.Row(errors.AsSpan(t * f, f), scaled.AsSpan(t * f, f))
-                : gaussian.SquaredDistance(errors.AsSpan(t * f, f));
+            scores[t] = usable[t] ? RowScore(channel, gaussian, errors.AsSpan(t * f, f), scaled.AsSpan(t * f, f)) : double.NaN;
         ScoreSmoother.Apply(scores, config.Smoothing);
         return scores;
     }

@@ -38,10 +38,7 @@ public static class DetectorFile
             try
             {
                 ModelCheckpoint.LoadInto(c.Parameters, model.Parameters, model.ParameterNames, path);
-                if (config.Score == "channel" && c.ChannelScore is null)
-                    throw new DataFormatException(path, null, null, "checkpoint scores by channel but holds no channel score");
-                if (c.ChannelScore is not null && c.ChannelScore.Channels.Any(ch => ch >= config.Features))
-                    throw new DataFormatException(path, null, null, $"channel score names a column beyond the model's {config.Features}");
+                // the constructor refuses a missing or out-of-range channel score: a DataFormatException naming the file below
                 return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold, c.ChannelScore);
             }
             catch

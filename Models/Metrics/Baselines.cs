@@ -9,7 +9,6 @@ namespace RnnEngine.Models.Metrics;
 /// error (squared distance of the standardised row from its projection on the components that keep
 /// <see cref="PcaVariance"/> of the variance). Row-major data; the first <c>trainRows</c> rows fit them.
 /// </summary>
-
 public static class Baselines
 {
     public const double PcaVariance = 0.9;
@@ -49,9 +48,9 @@ public static class Baselines
         for (int c = 0; c < f; c++)
         {
             for (int t = 0; t < trainRows; t++) col[t] = data[t * f + c];
-            med[c] = Median(col);
+            med[c] = Thresholds.ThresholdRules.Median(col);
             for (int t = 0; t < trainRows; t++) col[t] = Math.Abs(data[t * f + c] - med[c]);
-            mad[c] = Median(col) is > 0 and var m ? m : 1e-9;
+            mad[c] = Thresholds.ThresholdRules.Median(col) is > 0 and var m ? m : 1e-9;
         }
         var s = new double[n];
         for (int t = 0; t < n; t++)
@@ -157,13 +156,6 @@ public static class Baselines
         var values = new double[f];
         for (int i = 0; i < f; i++) values[i] = a[i * f + i];
         return (values, v);
-    }
-
-    private static double Median(double[] values)
-    {
-        double[] s = [.. values.Order()];
-        int m = s.Length / 2;
-        return s.Length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 }
 

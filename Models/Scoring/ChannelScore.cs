@@ -40,26 +40,26 @@ public sealed class ChannelScore
         Scale = scale;
     }
 
-    /// <summary>The error of channel k of a row: the model's error, or the departure of a constant channel.</summary>
-    private double Error(int k, ReadOnlySpan<float> errors, ReadOnlySpan<float> scaledRow) =>
-        Departure[k] ? Math.Abs(scaledRow[Channels[k]]) : errors[Channels[k]];
+    /// <summary>The error of a channel of a row: the model's error, or the departure of a constant channel.</summary>
+    private static double Error(int channel, bool departure, ReadOnlySpan<float> errors, ReadOnlySpan<float> scaledRow) =>
+        departure ? Math.Abs(scaledRow[channel]) : errors[channel];
 
     /// <summary>Fits mean and sd per channel on the rows of [N, F] <paramref name="errors"/> where <paramref name="use"/> holds.</summary>
     public static ChannelScore Fit(ReadOnlySpan<float> errors, ReadOnlySpan<float> scaled, int features, ReadOnlySpan<bool> use, int[] channels, bool[] departure,
         int top = 0)
     {
         int m = channels.Length;
+        if (departure.Length != m) throw new ArgumentException($"channel score: {m} channels, {departure.Length} departure flags");
         var sum = new double[m];
         var sq = new double[m];
         int count = 0;
-        var probe = new ChannelScore(channels, departure, new double[m], [.. Enumerable.Repeat(1.0, m)]);
         for (int t = 0; t < use.Length; t++)
         {
             if (!use[t]) continue;
             count++;
             for (int k = 0; k < m; k++)
             {
-                double e = probe.Error(k, errors.Slice(t * features, features), scaled.Slice(t * features, features));
+                double e = Error(channels[k], departure[k], errors.Slice(t * features, features), scaled.Slice(t * features, features));
                 sum[k] += e;
                 sq[k] += e * e;
             }
@@ -84,7 +84,7 @@ public sealed class ChannelScore
         best.Clear();
         for (int k = 0; k < Channels.Length; k++)
         {
-            double z = Math.Max(0, (Error(k, errors, scaledRow) - Mean[k]) / Scale[k]);
+            double z = Math.Max(0, (Error(Channels[k], Departure[k], errors, scaledRow) - Mean[k]) / Scale[k]);
             int i = Top - 1;
             if (!(z > best[i])) continue;
             while (i > 0 && best[i - 1] < z) { best[i] = best[i - 1]; i--; }

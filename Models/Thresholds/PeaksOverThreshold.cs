@@ -22,7 +22,7 @@ public static class PeaksOverThreshold
         if (!(risk > 0 && risk < 1)) throw new ArgumentOutOfRangeException(nameof(risk), $"risk must be in (0, 1), got {risk}");
         double[] s = [.. normalScores.Where(double.IsFinite).Order()];
         if (s.Length == 0) throw new ArgumentException("peaks over threshold needs normal scores");
-        double t = Quantile(s, InitialQuantile);
+        double t = ThresholdRules.Quantile(s, InitialQuantile);
         double[] peaks = [.. s.Where(v => v > t).Select(v => v - t)];
         if (peaks.Length < MinPeaks) return ThresholdRules.TwiceMaxNormal(normalScores) with { Method = $"pot(risk={risk:R}) too few peaks: 2x_max_normal" };
         double m = peaks.Average();
@@ -32,13 +32,5 @@ public static class PeaksOverThreshold
         double r = risk * s.Length / peaks.Length;
         double z = Math.Abs(xi) < 1e-9 ? t - sigma * Math.Log(r) : t + sigma / xi * (Math.Pow(r, -xi) - 1);
         return new Threshold(z, $"pot(risk={risk:R},xi={xi:G3},sigma={sigma:G3})");
-    }
-
-    /// <summary>Linear interpolation between order statistics of sorted values (numpy's default).</summary>
-    internal static double Quantile(double[] sorted, double q)
-    {
-        double pos = q * (sorted.Length - 1);
-        int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 }

@@ -47,10 +47,15 @@ public static class ThresholdRules
         if (trainingScores.Count == 0) throw new ArgumentException("the percentile needs training scores");
         if (!(percent >= 0 && percent <= 100)) throw new ArgumentOutOfRangeException(nameof(percent), $"percentile must be in [0, 100], got {percent}");
         double[] s = trainingScores.Order().ToArray();
-        double pos = percent / 100 * (s.Length - 1);
-        int lo = (int)Math.Floor(pos);
-        int hi = Math.Min(lo + 1, s.Length - 1);
-        return new Threshold(s[lo] + (pos - lo) * (s[hi] - s[lo]), $"percentile({percent:R})");
+        return new Threshold(Quantile(s, percent / 100), $"percentile({percent:R})");
+    }
+
+    /// <summary>The q-quantile of sorted values, linear interpolation between order statistics (numpy's default).</summary>
+    internal static double Quantile(double[] sorted, double q)
+    {
+        double pos = q * (sorted.Length - 1);
+        int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     /// <summary>Seed 004: mean + k standard deviations (population std) of normal scores.</summary>
