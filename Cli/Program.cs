@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using RnnEngine.Cli;
 using RnnEngine.Cli.Commands;
 using RnnEngine.Engine;
@@ -6,81 +9,85 @@ return Cli.Run(args, Console.Out, Console.Error);
 
 namespace RnnEngine.Cli
 {
-    /// <summary>Entry point: dispatches the command word; exit 0 ok, 1 a check failed, 2 bad usage or input.</summary>
+    /// <summary>
+    /// Entry point. Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input (one line on stderr, and for a command
+    /// line the parser rejects, the command's usage), 3 training stopped on a non-finite loss.
+    /// </summary>
     public static class Cli
     {
-        public const string Usage = """
-            usage: rnnengine <command> [options]
-              devices                                   list the compute backends
-              gradcheck [--device D] [--json] [--only NAME]
-                                                        finite-difference checks of every op and layer
-              bench gemm --m M --n N --k K [--device D] [--threads T] [--repeats R]
-                                                        time one GEMM shape, print a JSON line
-              run powerdemand|sine [--device D] [--out DIR] [--data DIR] [--seed N] [--epochs N] [--hidden N]
-                                                        a seed's experiment end to end: table, results.json, PNG plots
-              train --data FILE [--format csv|swat|trace] [--columns a,b] [--labels FILE] [--resample S]
-                    --model encdec-ad|lstm-ae|gru-ae|fc-ae|repeat-lstm-ae|next-step-lstm|next-step-gru
-                    [--window N] [--hidden N] [--epochs N] [--device D] --out MODEL
-                                                        fit a detector (network, error model, threshold) on numeric rows
-              train --data TRACE.kev.csv --model gru-attention-seq2seq [--vocabulary FILE.json] [--label-column NAME]
-                    [--window 5] [--segment 200] [--embedding N] [--hidden N] [--epochs N] [--windows-per-epoch N] --out MODEL
-                                                        seed 004's token model on a kernel-event trace
-              score --model MODEL --data FILE --out SCORES.csv [--device D]
-                                                        one row per input row or event: index,score,is_anomaly
-              stream --model MODEL [--input FILE|-] [--follow] [--device D]
-                                                        score rows as they arrive (stdin or a growing file), one line each
-              train ... --resume                        go on from MODEL.state (saved after every epoch; Adam state included);
-                                                        a non-finite loss or gradient stops training with exit code 3
-              train/score/stream [--missing error|drop|ffill|zero]
-                                                        missing cells (empty, NaN, NA): reject (default), drop the row, carry forward, zero
-              bench --arch lstm|gru|gru-attn --features F --window L --hidden H --batch B --layers N
-                    [--device D] [--threads T] [--min-seconds S] [--seed S] [--check]
-                                                        the peer workload (torch_seq_ae.py) end to end, one JSON line
-              eval --scores SCORES.csv --labels LABELS [--out FILE]
-                                                        ROC/PR AUC, precision, recall, F1 of scores vs labels (JSON)
-                                                        [--threshold VALUE] [--seed N]: PA, PA%K, event, delay, oracle, random baseline
-            devices: cpu (default without a GPU), ilgpu-cpu (ILGPU simulator), cuda, auto
+        public const string Description = """
+            RnnEngine: LSTM/GRU anomaly detection on time series and event logs, on a from-scratch engine (cpu, cuda).
+            Start with: rnnengine train --data normal.csv --out my.model; then score, eval. Every command answers --help.
             """;
 
-        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, null, CancellationToken.None);
+
+        /// <param name="stdin">what `stream --input -` reads (null: the process's standard input)</param>
+        /// <param name="cancel">ends a followed `stream` (tests; the process itself ends it on Ctrl-C / SIGTERM)</param>
+        internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel)
         {
-            if (args is [WriteCheckpointsCommand.Name, ..]) return WriteCheckpointsCommand.Run(new CommandArgs(args.Skip(1)), stdout);   // hidden: kill test
-            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
-            {
-                stdout.WriteLine(Usage);
-                return args.Length == 0 ? 2 : 0;
-            }
+            RootCommand root = Build(stdout, stderr, stdin, cancel);
+            var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
             try
             {
-                var rest = args.Skip(1);
-                return args[0] switch
+                ParseResult parse = root.Parse(ConfigFile.Expand(root, args));
+                if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
                 {
-                    "devices" => DevicesCommand.Run(new CommandArgs(rest), stdout),
-                    "gradcheck" => GradCheckCommand.Run(new CommandArgs(rest), stdout, stderr),
-                    "bench" => BenchCommand.Run(new CommandArgs(rest), stdout, stderr),
-                    "run" => RunCommand.Run(new CommandArgs(rest), stdout, stderr),
-                    "train" => TrainCommand.Run(new CommandArgs(rest), stdout, stderr),
-                    "score" => ScoreCommand.Run(new CommandArgs(rest), stdout, stderr),
-                    "eval" => EvalCommand.Run(new CommandArgs(rest), stdout, stderr),
-                    "stream" => StreamCommand.Run(new CommandArgs(rest), stdout, stderr),
-                    _ => throw new UsageException($"unknown command '{args[0]}'; run 'rnnengine --help'"),
-                };
+                    foreach (var e in parse.Errors) stderr.WriteLine("error: " + Plain(e.Message));
+                    stderr.WriteLine();
+                    // the usage of the command that was being parsed
+                    root.Parse([.. CommandPath(parse), "--help"]).Invoke(new InvocationConfiguration { Output = stderr, Error = stderr });
+                    return 2;
+                }
+                return parse.Invoke(invocation);
             }
             catch (UsageException e)
             {
-                stderr.WriteLine("error: " + e.Message);
-                return 2;
+                return Refuse(stderr, e.Message);
             }
             catch (DeviceUnavailableException e)
             {
-                stderr.WriteLine("error: " + e.Message);
-                return 2;
+                return Refuse(stderr, e.Message);
             }
             catch (RnnEngine.Models.Data.DataFormatException e)
             {
-                stderr.WriteLine("error: " + e.Message);
-                return 2;
+                return Refuse(stderr, e.Message);
             }
+        }
+
+        internal static RootCommand Build(TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel)
+        {
+            var root = new RootCommand(Description)
+            {
+                DevicesCommand.Build(stdout),
+                GradCheckCommand.Build(stdout, stderr),
+                BenchCommand.Build(stdout, stderr),
+                RunCommand.Build(stdout, stderr),
+                TrainCommand.Build(stdout, stderr),
+                ScoreCommand.Build(stdout, stderr),
+                EvalCommand.Build(stdout, stderr),
+                StreamCommand.Build(stdout, stderr, stdin, cancel),
+                WriteCheckpointsCommand.Build(stdout),
+            };
+            return root;
+        }
+
+        /// <summary>Bad input or a bad combination of options found by a command: one line, exit 2.</summary>
+        private static int Refuse(TextWriter stderr, string message)
+        {
+            stderr.WriteLine("error: " + message);
+            return 2;
+        }
+
+        /// <summary>The parser names .NET types where a reader wants words.</summary>
+        private static string Plain(string message) => System.Text.RegularExpressions.Regex.Replace(message,
+            @"as expected type '[^']*(Int32|Double)[^']*'", m => m.Groups[1].Value == "Int32" ? "as an integer" : "as a number");
+
+        private static List<string> CommandPath(ParseResult parse)
+        {
+            var path = new List<string>();
+            for (var r = parse.CommandResult; r.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent) path.Insert(0, r.Command.Name);
+            return path;
         }
     }
 }

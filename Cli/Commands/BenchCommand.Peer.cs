@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using RnnEngine.Engine;
 using RnnEngine.Engine.Verification;
@@ -15,20 +16,38 @@ namespace RnnEngine.Cli.Commands;
 /// </summary>
 public static partial class BenchCommand
 {
-    private static int Peer(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    private static Command BuildPeer(TextWriter stdout, TextWriter stderr)
     {
-        string archName = args.String("arch", "lstm");
-        BenchArch arch;
-        try { arch = BenchConfig.ParseArch(archName); }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
-        var cfg = new BenchConfig(arch, args.Int("features", 25, 1), args.Int("window", 100, 2), args.Int("hidden", 64, 1),
-            args.Int("batch", 64, 1), args.Int("layers", 1, 1, 16), (ulong)args.Int("seed", 0, 0));
-        string device = args.String("device", "cpu");
-        int threads = args.Int("threads", 0, 0, 256);
-        var timing = new BenchTiming(args.Double("min-seconds", 3.0, 0, 3600), args.Int("warmup", 5, 0), args.Int("steps", 30, 1),
-            args.Int("score-steps", 20, 1));
-        bool check = args.Flag("check");
-        args.EnsureAllUsed();
+        var arch = Opt.Choice("--arch", "lstm", "the peer's model: LSTM or GRU autoencoder, or GRU autoencoder with additive attention", "lstm", "gru", "gru-attn");
+        var features = Opt.Int("--features", 25, 1, 1 << 16, "features per time step (F)");
+        var window = Opt.Int("--window", 100, 2, 1 << 20, "time steps per window (T)");
+        var hidden = Opt.Int("--hidden", 64, 1, 1 << 14, "hidden units (H)");
+        var batch = Opt.Int("--batch", 64, 1, 1 << 16, "windows per step (B)");
+        var layers = Opt.Int("--layers", 1, 1, 16, "stacked recurrent layers");
+        var seed = Opt.Seed(0);
+        var device = Opt.Device("cpu");
+        var threads = Opt.Int("--threads", 0, 0, 256, "cpu threads (0: a short probe picks 1 or all cores for each phase)");
+        var minSeconds = Opt.Double("--min-seconds", 3.0, 0, 3600, "time each phase at least this long", "S");
+        var warmup = Opt.Int("--warmup", 5, 0, 100_000, "untimed training steps first");
+        var steps = Opt.Int("--steps", 30, 1, 10_000_000, "timed training steps (at least)");
+        var scoreSteps = Opt.Int("--score-steps", 20, 1, 10_000_000, "timed scoring steps (at least)");
+        var check = Opt.Flag("--check", "also compute the first loss with the float64 references; exit 1 when it differs beyond tolerance");
+        var c = new Command("bench", "the peer workload (shared/peers/torch_seq_ae.py) end to end: train and score steps, one JSON line with the peer's fields; 'bench gemm' times one GEMM")
+        {
+            arch, features, window, hidden, batch, layers, seed, device, threads, minSeconds, warmup, steps, scoreSteps, check,
+        };
+        c.SetAction(p =>
+        {
+            var cfg = new BenchConfig(BenchConfig.ParseArch(p.GetValue(arch)!), p.GetValue(features), p.GetValue(window), p.GetValue(hidden),
+                p.GetValue(batch), p.GetValue(layers), (ulong)p.GetValue(seed));
+            var timing = new BenchTiming(p.GetValue(minSeconds), p.GetValue(warmup), p.GetValue(steps), p.GetValue(scoreSteps));
+            return Peer(cfg, timing, p.GetValue(device)!, p.GetValue(threads), p.GetValue(check), stdout, stderr);
+        });
+        return c;
+    }
+
+    private static int Peer(BenchConfig cfg, BenchTiming timing, string device, int threads, bool check, TextWriter stdout, TextWriter stderr)
+    {
 
         // No --threads on cpu: a short probe picks 1 thread or all cores for each phase (BenchRunner.ProbeThreads).
         bool probed = threads == 0 && device == "cpu" && Environment.ProcessorCount > 1;

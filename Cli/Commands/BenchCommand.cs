@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using RnnEngine.Engine;
@@ -10,25 +11,25 @@ namespace RnnEngine.Cli.Commands;
 /// </summary>
 public static partial class BenchCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        if (args.Positional.Count == 0) return Peer(args, stdout, stderr);
-        string what = args.Positional[0];
-        return what switch
-        {
-            "gemm" => Gemm(args, stdout, stderr),
-            _ => throw new UsageException($"unknown bench target '{what}'"),
-        };
+        Command bench = BuildPeer(stdout, stderr);
+        var m = Opt.Int("--m", 1024, 1, 1 << 20, "rows of A and C");
+        var n = Opt.Int("--n", 1024, 1, 1 << 20, "columns of B and C");
+        var k = Opt.Int("--k", 1024, 1, 1 << 20, "columns of A, rows of B");
+        var device = Opt.Device();
+        var threads = Opt.Threads();
+        var repeats = Opt.Int("--repeats", 0, 0, 100_000, "timed repeats (0: enough for about 1 s, at least 7)");
+        var check = Opt.Flag("--check", "also compare sampled entries with a float64 dot product (exit 1 beyond k * 1.2e-7)");
+        var gemm = new Command("gemm", "median time of one GEMM C = A B as a JSON line (ms, GFLOP/s)") { m, n, k, device, threads, repeats, check };
+        gemm.SetAction(p => Gemm(p.GetValue(m), p.GetValue(n), p.GetValue(k), p.GetValue(device)!, p.GetValue(threads), p.GetValue(repeats),
+            p.GetValue(check), stdout));
+        bench.Subcommands.Add(gemm);
+        return bench;
     }
 
-    private static int Gemm(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    private static int Gemm(int m, int n, int k, string device, int threads, int repeats, bool check, TextWriter stdout)
     {
-        int m = args.Int("m", 1024, 1), n = args.Int("n", 1024, 1), k = args.Int("k", 1024, 1);
-        string device = args.String("device", "auto");
-        int threads = args.Int("threads", 0, 0, 256);
-        int repeats = args.Int("repeats", 0, 0, 100_000);
-        bool check = args.Flag("check");
-        args.EnsureAllUsed();
 
         using var backend = Devices.Create(device, threads);
         var rng = new Random(1);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using RnnEngine.Engine;
 
 namespace RnnEngine.Cli.Commands;
@@ -5,9 +6,15 @@ namespace RnnEngine.Cli.Commands;
 /// <summary>`rnnengine devices`: one line per backend that works here, and why cuda does not when it does not.</summary>
 public static class DevicesCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout)
+    public static Command Build(TextWriter stdout)
     {
-        args.EnsureAllUsed();
+        var c = new Command("devices", "list the compute backends that work here (and why cuda does not, when it does not)");
+        c.SetAction(_ => Run(stdout));
+        return c;
+    }
+
+    private static int Run(TextWriter stdout)
+    {
         foreach (string name in Devices.Available())
         {
             using var backend = Devices.Create(name);

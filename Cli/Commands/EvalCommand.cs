@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Metrics;
@@ -17,17 +18,29 @@ namespace RnnEngine.Cli.Commands;
 /// </summary>
 public static class EvalCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        string scoresPath = args.String("scores") ?? throw new UsageException("eval needs --scores SCORES.csv (columns index,score[,is_anomaly])");
-        string labelsPath = args.String("labels") ?? throw new UsageException("eval needs --labels LABELS (columns index,label, or one label column)");
-        string? outPath = args.String("out");
-        double threshold = args.Double("threshold", double.NaN);
-        int seed = args.Int("seed", (int)RandomBaseline.DefaultSeed, min: 0);
-        string? data = args.String("data");
-        int trainRows = args.Int("train-rows", 0, 0);
-        string? columns = args.String("columns");
-        args.EnsureAllUsed();
+        var scores = Opt.Required("--scores", "SCORES.csv", "the scores: columns index,score[,is_anomaly] (what score writes)");
+        var labels = Opt.Required("--labels", "LABELS.csv", "the labels: columns index,label, or one label column (0/1) in row order");
+        var outPath = Opt.Text("--out", "FILE.json", "also write the JSON line to this file");
+        var threshold = Opt.OptionalDouble("--threshold", double.MinValue, double.MaxValue,
+            "flag score > VALUE instead of the file's is_anomaly decisions", "VALUE");
+        var seed = Opt.Int("--seed", (int)RandomBaseline.DefaultSeed, 0, int.MaxValue, "seed of the random-score baseline");
+        var data = Opt.Text("--data", "FILE.csv", "the scored data file: with --train-rows, prints the baselines (raw z, T^2, PCA) fitted on its first rows");
+        var trainRows = Opt.Int("--train-rows", 0, 0, int.MaxValue, "rows of --data the baselines fit on (the model's training rows)");
+        var columns = Opt.Text("--columns", "a,b", "the columns of --data the baselines read (default: all)");
+        var c = new Command("eval", "ROC/PR AUC, precision, recall, F1, point-adjusted, event and delay metrics of a scores file against labels, as one JSON line, beside a random-score baseline")
+        {
+            scores, labels, outPath, threshold, seed, data, trainRows, columns,
+        };
+        c.SetAction(p => Run(p.GetValue(scores)!, p.GetValue(labels)!, p.GetValue(outPath), p.GetValue(threshold) ?? double.NaN, p.GetValue(seed),
+            p.GetValue(data), p.GetValue(trainRows), p.GetValue(columns), stdout, stderr));
+        return c;
+    }
+
+    private static int Run(string scoresPath, string labelsPath, string? outPath, double threshold, int seed, string? data, int trainRows,
+        string? columns, TextWriter stdout, TextWriter stderr)
+    {
         if (outPath is not null) OutputPath.Check("--out", outPath, ("--scores", scoresPath), ("--labels", labelsPath), ("--data", data));
         if ((data is null) != (trainRows == 0))
             throw new UsageException("eval: --data FILE.csv and --train-rows N go together (the baselines fit on the first N rows of FILE)");

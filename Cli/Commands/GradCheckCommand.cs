@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using RnnEngine.Engine;
@@ -11,14 +12,23 @@ public static class GradCheckCommand
 {
     public static IReadOnlyList<GradCheck> AllChecks() => [.. GradCheckCatalog.Engine(), .. ModelGradCheckCatalog.Models()];
 
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        string? device = args.String("device");
-        bool json = args.Flag("json");
-        string? only = args.String("only");
-        args.EnsureAllUsed();
+        var device = Opt.Choice("--device", "all", "backend to check (all: every backend that works here)", "all", "cpu", "ilgpu-cpu", "cuda");
+        var json = Opt.Flag("--json", "one JSON object per check instead of a table row");
+        var only = Opt.Text("--only", "NAME", "only the check NAME (or those named NAME-...)");
+        var c = new Command("gradcheck", "central finite-difference checks of every op, layer and model gradient; exit 1 when one fails")
+        {
+            device, json, only,
+        };
+        c.SetAction(p => Run(p.GetValue(device)!, p.GetValue(json), p.GetValue(only), stdout, stderr));
+        return c;
+    }
 
-        IReadOnlyList<string> devices = device is null || device == "all" ? Devices.Available() : [device];
+    private static int Run(string device, bool json, string? only, TextWriter stdout, TextWriter stderr)
+    {
+
+        IReadOnlyList<string> devices = device == "all" ? Devices.Available() : [device];
         var checks = AllChecks().Where(c => only is null || c.Name == only || c.Name.StartsWith(only + "-", StringComparison.Ordinal)).ToList();
         if (checks.Count == 0) throw new UsageException($"no gradcheck named '{only}'");
 

@@ -13,11 +13,13 @@ public static class InputFormat
 {
     public const string Csv = "csv", Swat = "swat", Trace = "trace", Kev = "kev";
 
-    public static string Parse(CommandArgs args, string model)
+    public static readonly string[] Names = [Csv, Swat, Trace, Kev];
+
+    /// <param name="given">--format, null when not given</param>
+    public static string Resolve(string? given, string model)
     {
         bool tokens = model == TokenDetectorConfig.ModelName;
-        string format = args.String("format", tokens ? Kev : Csv);
-        if (format is not (Csv or Swat or Trace or Kev)) throw new UsageException($"--format expects {Csv}, {Swat}, {Trace} or {Kev}, got '{format}'");
+        string format = given ?? (tokens ? Kev : Csv);
         if (tokens != (format == Kev))
             throw new UsageException(tokens
                 ? $"--model {model} reads kernel-event traces (--format {Kev}), not --format {format}"

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using RnnEngine.Cli.Output;
 using RnnEngine.Engine;
 using RnnEngine.Models.Architectures;
@@ -7,186 +8,227 @@ using RnnEngine.Models.Online;
 namespace RnnEngine.Cli.Commands;
 
 /// <summary>
-/// `rnnengine run powerdemand|sine`: a seed's experiment end to end on the bundled data: summary table on stdout,
-/// training progress on stderr, results.json and PNG plots in --out.
+/// `rnnengine run EXPERIMENT`: a seed system's experiment end to end on bundled or generated data: summary table on
+/// stdout, training progress on stderr, results.json and PNG plots in --out. One subcommand per experiment, each with
+/// the options of its model; every experiment also takes --config FILE.json.
 /// </summary>
 public static class RunCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        string what = args.Positional.Count > 0 ? args.Positional[0]
-            : throw new UsageException("run needs an experiment: 'run powerdemand' or 'run sine'");
-        string device = args.String("device", "auto");
-        int threads = args.Int("threads", 0, 0, 256);
-        string outDir = args.String("out", Path.Combine("out", what));
-        string dataDir = args.String("data") ?? FindDataDir();
-        ulong seed = (ulong)args.Int("seed", 1, 0);
-        bool quiet = args.Flag("quiet");
-        TextWriter? progress = quiet ? null : stderr;
-
-        ExperimentResult result;
-        switch (what)
+        var run = new Command("run", "a seed system's experiment end to end: table on stdout, results.json and plots in --out")
         {
-            case "powerdemand":
-            {
-                var defaults = new PowerDemandOptions();
-                var o = defaults with
-                {
-                    Hidden = args.Int("hidden", defaults.Hidden, 1, 4096),
-                    Epochs = args.Int("epochs", defaults.Epochs, 1, 100_000),
-                    Patience = args.Int("patience", defaults.Patience, 1, 100_000),
-                    LearningRate = (float)args.Double("lr", defaults.LearningRate, 1e-7, 10),
-                    Seed = seed,
-                    Decode = ParseDecode(args.String("decode", "teacher")),
-                    PerWindowScaling = args.String("scaling", "init") switch
-                    {
-                        "init" => false,
-                        "window" => true,
-                        string s => throw new UsageException($"--scaling expects init or window, got '{s}'"),
-                    },
-                    Online = args.Flag("online") ? ParseOnline(args, seed) : null,
-                };
-                args.EnsureAllUsed();
-                using var backend = Devices.Create(device, threads);
-                result = PowerDemandExperiment.Run(backend, dataDir, o, progress);
-                break;
-            }
-            case "sine":
-            {
-                var defaults = new SineOptions();
-                string? models = args.String("models");
-                var o = defaults with
-                {
-                    RecurrentHidden = args.Int("hidden", defaults.RecurrentHidden, 1, 4096),
-                    FcEpochs = args.Int("fc-epochs", defaults.FcEpochs, 1, 100_000),
-                    RecurrentEpochs = args.Int("epochs", defaults.RecurrentEpochs, 1, 100_000),
-                    Seed = seed,
-                    Models = models is null ? defaults.Models : models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                };
-                foreach (string m in o.Models)
-                    if (m is not ("fc-next" or "fc-ae" or "lstm-ae" or "gru-ae"))
-                        throw new UsageException($"--models: unknown model '{m}'; expected fc-next, fc-ae, lstm-ae, gru-ae");
-                args.EnsureAllUsed();
-                using var backend = Devices.Create(device, threads);
-                result = SineExperiment.Run(backend, dataDir, o, progress);
-                break;
-            }
-            case "swat-synthetic":
-            {
-                var defaults = new SwatOptions();
-                var o = defaults with
-                {
-                    Hidden = args.Int("hidden", defaults.Hidden, 1, 4096),
-                    Embedding = args.Int("embedding", defaults.Embedding, 1, 4096),
-                    Window = args.Int("window", defaults.Window, 2, 10_000),
-                    Epochs = args.Int("epochs", defaults.Epochs, 1, 100_000),
-                    Patience = args.Int("patience", defaults.Patience, 1, 100_000),
-                    LearningRate = (float)args.Double("lr", defaults.LearningRate, 1e-7, 10),
-                    TrainWindows = args.Int("train-windows", defaults.TrainWindows, 1, 10_000_000),
-                    ThresholdK = args.Double("threshold-k", defaults.ThresholdK, 0, 1000),
-                    Seed = seed,
-                    Score = args.String("score", "channel") switch
-                    {
-                        "channel" => SwatScore.Channel,
-                        "mse" => SwatScore.WindowMse,
-                        string s => throw new UsageException($"--score expects channel or mse, got '{s}'"),
-                    },
-                    LinearHead = args.String("output", "linear") switch
-                    {
-                        "linear" => true,
-                        "hidden" => false,
-                        string s => throw new UsageException($"--output expects linear or hidden, got '{s}'"),
-                    },
-                    Loss = args.String("loss", "l2") switch
-                    {
-                        "l2" => ReconstructionLoss.L2,
-                        "l1" => ReconstructionLoss.L1,
-                        string s => throw new UsageException($"--loss expects l2 or l1, got '{s}'"),
-                    },
-                };
-                args.EnsureAllUsed();
-                using var backend = Devices.Create(device, threads);
-                result = SwatExperiment.Run(backend, o, progress);
-                break;
-            }
-            case "kernel-events-synthetic":
-            {
-                var defaults = new KernelEventOptions();
-                var o = defaults with
-                {
-                    Hidden = args.Int("hidden", defaults.Hidden, 1, 4096),
-                    Embedding = args.Int("embedding", defaults.Embedding, 1, 4096),
-                    Epochs = args.Int("epochs", defaults.Epochs, 1, 100_000),
-                    WindowsPerEpoch = args.Int("windows-per-epoch", defaults.WindowsPerEpoch, 1, 100_000_000),
-                    Batch = args.Int("batch", defaults.Batch, 1, 65_536),
-                    LearningRate = (float)args.Double("lr", defaults.LearningRate, 1e-7, 10),
-                    LearningRateDecay = (float)args.Double("lr-decay", defaults.LearningRateDecay, 0, 100),
-                    Seed = seed,
-                    State = args.String("decoder-state", "carry") switch
-                    {
-                        "carry" => DecoderState.Carry,
-                        "reset" => DecoderState.Reset,
-                        string s => throw new UsageException($"--decoder-state expects carry or reset, got '{s}'"),
-                    },
-                };
-                args.EnsureAllUsed();
-                using var backend = Devices.Create(device, threads);
-                var kernel = KernelEventExperiment.Run(backend, o, progress);
-                KernelEventResultsWriter.Write(kernel, outDir);
-                stdout.Write(KernelEventResultsWriter.Table(kernel));
-                stdout.WriteLine($"wrote {Path.Combine(outDir, "results.json")} and {kernel.Traces.Count} plots");
-                return 0;
-            }
-            case "traces-synthetic":
-                result = TracesRun.Run(args, device, threads, seed, progress);
-                break;
-            default:
-                throw new UsageException($"unknown experiment '{what}'; expected powerdemand or sine");
+            PowerDemand(stdout, stderr), Sine(stdout, stderr), Swat(stdout, stderr), TracesRun.Build(stdout, stderr), KernelEvents(stdout, stderr),
+        };
+        return run;
+    }
+
+    /// <summary>The options every experiment has: where it runs, where it writes, its seed, its progress.</summary>
+    internal sealed class Common
+    {
+        public readonly Option<string> Device = Opt.Device();
+        public readonly Option<int> Threads = Opt.Threads();
+        public readonly Option<string?> Out;
+        public readonly Option<int> Seed = Opt.Seed();
+        public readonly Option<bool> Quiet = Opt.Quiet();
+        public readonly Option<string?> Config = Opt.Config();
+        private readonly string name;
+
+        public Common(string name)
+        {
+            this.name = name;
+            Out = Opt.Text("--out", "DIR", $"folder for results.json and the plots (default out/{name}; created)");
         }
+
+        public Command Command(string description, params Option[] options)
+        {
+            var c = new Command(name, description);
+            foreach (Option o in (Option[])[Device, Threads, Out, Seed, Quiet, Config, .. options]) c.Options.Add(o);
+            return c;
+        }
+
+        /// <summary>The output folder, refused before any work when it is a file.</summary>
+        public string OutDir(ParseResult p)
+        {
+            string dir = p.GetValue(Out) ?? Path.Combine("out", name);
+            if (File.Exists(dir)) throw new UsageException($"--out {dir} is a file: give a folder (it is created when missing)");
+            return dir;
+        }
+        public TextWriter? Progress(ParseResult p, TextWriter stderr) => p.GetValue(Quiet) ? null : stderr;
+        public Backend Backend(ParseResult p) => Devices.Create(p.GetValue(Device)!, p.GetValue(Threads));
+    }
+
+    private static Option<int> Hidden(int fallback) => Opt.Int("--hidden", fallback, 1, 4096, "hidden units per recurrent layer");
+    private static Option<int> Epochs(int fallback) => Opt.Int("--epochs", fallback, 1, 100_000, "most training epochs (early stopping may end sooner)");
+    private static Option<int> Patience(int fallback) => Opt.Int("--patience", fallback, 1, 100_000, "stop after this many epochs without a better validation loss");
+    private static Option<double> Lr(double fallback) => Opt.Double("--lr", fallback, 1e-7, 10, "learning rate");
+    private static Option<string?> DataDir() => Opt.Text("--data", "DIR", "the bundled data folder (default: data/ found from the working or program folder)");
+    private static Option<string> YesNo(string name, bool fallback, string description) =>
+        Opt.Choice(name, fallback ? "yes" : "no", description, "yes", "no");
+
+    private static Command PowerDemand(TextWriter stdout, TextWriter stderr)
+    {
+        var d = new PowerDemandOptions();
+        var od = new OnlineOptions();
+        var common = new Common("powerdemand");
+        var data = DataDir();
+        var hidden = Hidden(d.Hidden);
+        var epochs = Epochs(d.Epochs);
+        var patience = Patience(d.Patience);
+        var lr = Lr(d.LearningRate);
+        var decode = Opt.Choice("--decode", "teacher", "the decoder's input: the true previous row (teacher) or its own output (free)", "teacher", "free");
+        var scaling = Opt.Choice("--scaling", "init", "z-scaling fitted on the training rows (init) or per window (window)", "init", "window");
+        var online = Opt.Flag("--online", "seed 001's online updating: retrain on the stream's normal windows as it goes (the --online-* options)");
+        var batch = Opt.Int("--online-batch", od.BatchWindows, 1, 1000, "windows scored between update checks");
+        var buffer = Opt.Int("--online-buffer", od.BufferWindows, 1, 100_000, "normal windows collected before an update");
+        var requireAnomaly = YesNo("--online-require-anomaly", od.RequireAnomaly, "update only after an anomaly was seen");
+        var trainOn = Opt.Choice("--online-train", "all", "retrain on all buffered normal windows, or only the hard ones", "all", "hard");
+        var rehearse = YesNo("--online-rehearse", od.Rehearse, "mix the original training windows into each update");
+        var onlineEpochs = Opt.Int("--online-epochs", od.MaxEpochs, 1, 100_000, "most epochs per update");
+        var onlinePatience = Opt.Int("--online-patience", od.Patience, 1, 100_000, "early-stopping patience of an update");
+        var onlineLr = Opt.Double("--online-lr", od.LearningRate, 1e-7, 10, "learning rate of an update");
+        var threshold = Opt.Choice("--online-threshold", "relearn", "after an update, refit the threshold (relearn) or keep it (keep)", "relearn", "keep");
+        var mode = Opt.Choice("--online-mode", "sync", "update while scoring waits (sync), or beside it (background)", "sync", "background");
+        Command c = common.Command("seed 001: EncDec-AD (LSTM encoder-decoder) on the bundled PowerDemand data, optionally with online updating",
+            data, hidden, epochs, patience, lr, decode, scaling, online, batch, buffer, requireAnomaly, trainOn, rehearse, onlineEpochs,
+            onlinePatience, onlineLr, threshold, mode);
+        c.SetAction(p =>
+        {
+            ulong seed = (ulong)p.GetValue(common.Seed);
+            var o = d with
+            {
+                Hidden = p.GetValue(hidden), Epochs = p.GetValue(epochs), Patience = p.GetValue(patience), LearningRate = (float)p.GetValue(lr),
+                Seed = seed, Decode = ParseDecode(p.GetValue(decode)!), PerWindowScaling = p.GetValue(scaling) == "window",
+                Online = !p.GetValue(online) ? null : od with
+                {
+                    BatchWindows = p.GetValue(batch), BufferWindows = p.GetValue(buffer), RequireAnomaly = p.GetValue(requireAnomaly) == "yes",
+                    TrainOn = p.GetValue(trainOn) == "hard" ? RetrainSet.HardNormals : RetrainSet.AllNormals, Rehearse = p.GetValue(rehearse) == "yes",
+                    MaxEpochs = p.GetValue(onlineEpochs), Patience = p.GetValue(onlinePatience), LearningRate = (float)p.GetValue(onlineLr),
+                    RelearnThreshold = p.GetValue(threshold) == "relearn",
+                    Mode = p.GetValue(mode) == "background" ? UpdateMode.Background : UpdateMode.Synchronous, Seed = seed,
+                },
+            };
+            if (o.Online is null) RefuseGiven(p, "without --online", batch, buffer, requireAnomaly, trainOn, rehearse, onlineEpochs, onlinePatience, onlineLr, threshold, mode);
+            string dataDir = p.GetValue(data) ?? FindDataDir();
+            string outDir = common.OutDir(p);
+            using var backend = common.Backend(p);
+            return Report(PowerDemandExperiment.Run(backend, dataDir, o, common.Progress(p, stderr)), outDir, stdout);
+        });
+        return c;
+    }
+
+    private static Command Sine(TextWriter stdout, TextWriter stderr)
+    {
+        var d = new SineOptions();
+        string[] known = ["fc-next", "fc-ae", "lstm-ae", "gru-ae"];
+        var common = new Common("sine");
+        var data = DataDir();
+        var models = Opt.Text("--models", "a,b", string.Join(",", d.Models), $"the models to train, some of {string.Join(", ", known)}");
+        var hidden = Hidden(d.RecurrentHidden);
+        var fcEpochs = Opt.Int("--fc-epochs", d.FcEpochs, 1, 100_000, "epochs of the fully connected models");
+        var epochs = Opt.Int("--epochs", d.RecurrentEpochs, 1, 100_000, "epochs of the recurrent models");
+        Command c = common.Command("seed 003: fully connected and LSTM/GRU autoencoders on the bundled sine wave with an amplitude anomaly",
+            data, models, hidden, fcEpochs, epochs);
+        c.SetAction(p =>
+        {
+            string[] chosen = p.GetValue(models)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (string m in chosen)
+                if (!known.Contains(m)) throw new UsageException($"--models: unknown model '{m}'; expected {string.Join(", ", known)}");
+            var o = d with
+            {
+                RecurrentHidden = p.GetValue(hidden), FcEpochs = p.GetValue(fcEpochs), RecurrentEpochs = p.GetValue(epochs),
+                Seed = (ulong)p.GetValue(common.Seed), Models = chosen,
+            };
+            string dataDir = p.GetValue(data) ?? FindDataDir();
+            string outDir = common.OutDir(p);
+            using var backend = common.Backend(p);
+            return Report(SineExperiment.Run(backend, dataDir, o, common.Progress(p, stderr)), outDir, stdout);
+        });
+        return c;
+    }
+
+    private static Command Swat(TextWriter stdout, TextWriter stderr)
+    {
+        var d = new SwatOptions();
+        var common = new Common("swat-synthetic");
+        var hidden = Hidden(d.Hidden);
+        var embedding = Opt.Int("--embedding", d.Embedding, 1, 4096, "width of the repeated embedding");
+        var window = Opt.Int("--window", d.Window, 2, 10_000, "time steps per window");
+        var epochs = Epochs(d.Epochs);
+        var patience = Patience(d.Patience);
+        var lr = Lr(d.LearningRate);
+        var trainWindows = Opt.Int("--train-windows", d.TrainWindows, 1, 10_000_000, "training windows drawn from the normal rows");
+        var thresholdK = Opt.Double("--threshold-k", d.ThresholdK, 0, 1000, "threshold: mean + k sd of the validation scores", "K");
+        var score = Opt.Choice("--score", "channel", "window score: largest per-channel error z (channel) or the window's mean squared error (mse)", "channel", "mse");
+        var output = Opt.Choice("--output", "linear", "the decoder's output: a linear head (linear) or the LSTM's hidden state (hidden)", "linear", "hidden");
+        var loss = Opt.Choice("--loss", "l2", "reconstruction loss", "l2", "l1");
+        Command c = common.Command("seed 000: the repeat-vector LSTM autoencoder on a generated SWaT-like water-plant export with attacks, beside raw z, T^2 and PCA",
+            hidden, embedding, window, epochs, patience, lr, trainWindows, thresholdK, score, output, loss);
+        c.SetAction(p =>
+        {
+            var o = d with
+            {
+                Hidden = p.GetValue(hidden), Embedding = p.GetValue(embedding), Window = p.GetValue(window), Epochs = p.GetValue(epochs),
+                Patience = p.GetValue(patience), LearningRate = (float)p.GetValue(lr), TrainWindows = p.GetValue(trainWindows),
+                ThresholdK = p.GetValue(thresholdK), Seed = (ulong)p.GetValue(common.Seed),
+                Score = p.GetValue(score) == "mse" ? SwatScore.WindowMse : SwatScore.Channel,
+                LinearHead = p.GetValue(output) == "linear",
+                Loss = p.GetValue(loss) == "l1" ? ReconstructionLoss.L1 : ReconstructionLoss.L2,
+            };
+            string outDir = common.OutDir(p);
+            using var backend = common.Backend(p);
+            return Report(SwatExperiment.Run(backend, o, common.Progress(p, stderr)), outDir, stdout);
+        });
+        return c;
+    }
+
+    private static Command KernelEvents(TextWriter stdout, TextWriter stderr)
+    {
+        var d = new KernelEventOptions();
+        var common = new Common("kernel-events-synthetic");
+        var hidden = Hidden(d.Hidden);
+        var embedding = Opt.Int("--embedding", d.Embedding, 1, 4096, "token embedding width");
+        var epochs = Epochs(d.Epochs);
+        var windowsPerEpoch = Opt.Int("--windows-per-epoch", d.WindowsPerEpoch, 1, 100_000_000, "windows sampled per epoch");
+        var batch = Opt.Int("--batch", d.Batch, 1, 65_536, "windows per step");
+        var lr = Lr(d.LearningRate);
+        var lrDecay = Opt.Double("--lr-decay", d.LearningRateDecay, 0, 100, "learning-rate decay per epoch");
+        var state = Opt.Choice("--decoder-state", "carry", "the decoder's first state: the encoder's last (carry) or zeros (reset)", "carry", "reset");
+        Command c = common.Command("seed 004: GRU encoder-decoder with additive attention on generated QNX-like kernel-event traces",
+            hidden, embedding, epochs, windowsPerEpoch, batch, lr, lrDecay, state);
+        c.SetAction(p =>
+        {
+            var o = d with
+            {
+                Hidden = p.GetValue(hidden), Embedding = p.GetValue(embedding), Epochs = p.GetValue(epochs), WindowsPerEpoch = p.GetValue(windowsPerEpoch),
+                Batch = p.GetValue(batch), LearningRate = (float)p.GetValue(lr), LearningRateDecay = (float)p.GetValue(lrDecay),
+                Seed = (ulong)p.GetValue(common.Seed), State = p.GetValue(state) == "reset" ? DecoderState.Reset : DecoderState.Carry,
+            };
+            string outDir = common.OutDir(p);
+            using var backend = common.Backend(p);
+            var kernel = KernelEventExperiment.Run(backend, o, common.Progress(p, stderr));
+            KernelEventResultsWriter.Write(kernel, outDir);
+            stdout.Write(KernelEventResultsWriter.Table(kernel));
+            stdout.WriteLine($"wrote {Path.Combine(outDir, "results.json")} and {kernel.Traces.Count} plots");
+            return 0;
+        });
+        return c;
+    }
+
+    /// <summary>The table on stdout, results.json and the plots in <paramref name="outDir"/>.</summary>
+    internal static int Report(ExperimentResult result, string outDir, TextWriter stdout)
+    {
         ResultsWriter.Write(result, outDir);
         stdout.Write(ResultsWriter.Table(result));
         stdout.WriteLine($"wrote {Path.Combine(outDir, "results.json")} and {string.Join(", ", result.Plots.Keys.Select(k => k + ".png"))}");
         return 0;
     }
 
-    /// <summary>The --online-* flags of `run powerdemand --online`: seed 001's updating settings (see OnlineOptions).</summary>
-    private static OnlineOptions ParseOnline(CommandArgs args, ulong seed)
+    /// <summary>Options that only mean something with another one are refused without it rather than ignored.</summary>
+    private static void RefuseGiven(ParseResult p, string why, params Option[] options)
     {
-        var d = new OnlineOptions();
-        return d with
-        {
-            BatchWindows = args.Int("online-batch", d.BatchWindows, 1, 1000),
-            BufferWindows = args.Int("online-buffer", d.BufferWindows, 1, 100_000),
-            RequireAnomaly = args.String("online-require-anomaly", "yes") switch
-            {
-                "yes" => true, "no" => false,
-                string s => throw new UsageException($"--online-require-anomaly expects yes or no, got '{s}'"),
-            },
-            TrainOn = args.String("online-train", "all") switch
-            {
-                "all" => RetrainSet.AllNormals, "hard" => RetrainSet.HardNormals,
-                string s => throw new UsageException($"--online-train expects all or hard, got '{s}'"),
-            },
-            Rehearse = args.String("online-rehearse", "yes") switch
-            {
-                "yes" => true, "no" => false,
-                string s => throw new UsageException($"--online-rehearse expects yes or no, got '{s}'"),
-            },
-            MaxEpochs = args.Int("online-epochs", d.MaxEpochs, 1, 100_000),
-            Patience = args.Int("online-patience", d.Patience, 1, 100_000),
-            LearningRate = (float)args.Double("online-lr", d.LearningRate, 1e-7, 10),
-            RelearnThreshold = args.String("online-threshold", "relearn") switch
-            {
-                "keep" => false, "relearn" => true,
-                string s => throw new UsageException($"--online-threshold expects keep or relearn, got '{s}'"),
-            },
-            Mode = args.String("online-mode", "sync") switch
-            {
-                "sync" => UpdateMode.Synchronous, "background" => UpdateMode.Background,
-                string s => throw new UsageException($"--online-mode expects sync or background, got '{s}'"),
-            },
-            Seed = seed,
-        };
+        foreach (Option o in options)
+            if (p.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} does nothing {why}");
     }
 
     internal static DecodeMode ParseDecode(string s) => s switch

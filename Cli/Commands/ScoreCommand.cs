@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using RnnEngine.Engine;
@@ -13,18 +14,33 @@ namespace RnnEngine.Cli.Commands;
 /// </summary>
 public static class ScoreCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        string modelPath = args.String("model") ?? throw new UsageException("score needs --model MODEL");
-        string data = args.String("data") ?? throw new UsageException("score needs --data FILE.csv");
-        string outPath = args.String("out") ?? throw new UsageException("score needs --out SCORES.csv");
+        var model = Opt.Required("--model", "MODEL", "a model written by train");
+        var data = Opt.Required("--data", "FILE", "the rows to score, in the format the model was trained on (a CSV with the training columns)");
+        var outPath = Opt.Required("--out", "SCORES.csv", "one line per input row: index,score,is_anomaly (empty before the first full window)");
+        var device = Opt.Device();
+        var threads = Opt.Threads();
+        var noHeader = Opt.NoHeader();
+        var missing = Opt.Missing();
+        var c = new Command("score", "score every row of a file with a trained model and flag those above its threshold")
+        {
+            model, data, outPath, device, threads, noHeader, missing,
+        };
+        c.SetAction(p => Run(p.GetValue(model)!, p.GetValue(data)!, p.GetValue(outPath)!, p.GetValue(device)!, p.GetValue(threads),
+            p.GetValue(noHeader), p.MissingPolicy(missing), stdout, stderr));
+        return c;
+    }
+
+    private static int Run(string modelPath, string data, string outPath, string device, int threads, bool noHeader, MissingPolicy missing,
+        TextWriter stdout, TextWriter stderr)
+    {
         OutputPath.Check("--out", outPath, ("--model", modelPath), ("--data", data));
-        if (TokenDetectorFile.IsTokenModel(modelPath)) return TokenCommands.Score(args, modelPath, data, outPath, stdout, stderr);
-        string device = args.String("device", "auto");
-        int threads = args.Int("threads", 0, 0, 256);
-        bool noHeader = args.Flag("no-header");
-        MissingPolicy missing = MissingOption.Parse(args);
-        args.EnsureAllUsed();
+        if (TokenDetectorFile.IsTokenModel(modelPath))
+        {
+            if (noHeader || missing != MissingPolicy.Error) throw new UsageException("a kernel-event trace has its own header and no missing cells: --no-header and --missing do not apply");
+            return TokenCommands.Score(modelPath, data, outPath, device, threads, stdout, stderr);
+        }
         using var outLock = OutputPath.Lock("--out", outPath);
 
         using var backend = Devices.Create(device, threads);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -15,20 +16,29 @@ namespace RnnEngine.Cli.Commands;
 /// </summary>
 public static class StreamCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, null, CancellationToken.None, handleSignals: true);
-
     /// <param name="stdin">the reader for `--input -` (null: the process's standard input)</param>
-    /// <param name="handleSignals">a followed file never ends by itself: Ctrl-C / SIGTERM then end it normally (throughput report, exit 0)</param>
-    internal static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel, bool handleSignals = false)
+    /// <param name="cancel">ends a followed file (tests); without it, Ctrl-C / SIGTERM end it normally (throughput report, exit 0)</param>
+    public static Command Build(TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel)
     {
-        string modelPath = args.String("model") ?? throw new UsageException("stream needs --model MODEL");
-        string input = args.String("input", "-");
-        bool follow = args.Flag("follow");
-        string device = args.String("device", "auto");
-        int threads = args.Int("threads", 0, 0, 256);
-        bool noHeader = args.Flag("no-header");
-        MissingPolicy policy = MissingOption.Parse(args);
-        args.EnsureAllUsed();
+        var model = Opt.Required("--model", "MODEL", "a model written by train (numeric CSV input)");
+        var input = Opt.Text("--input", "FILE", "-", "the rows to score: a CSV file, or - for standard input");
+        var follow = Opt.Flag("--follow", "keep reading a file as it grows (like tail -f), until Ctrl-C");
+        var device = Opt.Device();
+        var threads = Opt.Threads();
+        var noHeader = Opt.NoHeader();
+        var missing = Opt.Missing();
+        var c = new Command("stream", "score rows as they arrive (standard input or a growing file): one line index,score,is_anomaly per row, flushed at once")
+        {
+            model, input, follow, device, threads, noHeader, missing,
+        };
+        c.SetAction(p => Run(p.GetValue(model)!, p.GetValue(input)!, p.GetValue(follow), p.GetValue(device)!, p.GetValue(threads), p.GetValue(noHeader),
+            p.MissingPolicy(missing), stdout, stderr, stdin, cancel, handleSignals: !cancel.CanBeCanceled));
+        return c;
+    }
+
+    private static int Run(string modelPath, string input, bool follow, string device, int threads, bool noHeader, MissingPolicy policy,
+        TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel, bool handleSignals)
+    {
 
         // standard input ends when its writer closes it; only a file is followed past its current end
         follow &= input != "-";

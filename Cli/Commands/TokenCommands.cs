@@ -1,3 +1,4 @@
+using System.CommandLine;
 using RnnEngine.Engine;
 using RnnEngine.Models.Architectures;
 using RnnEngine.Models.Data.Seeds;
@@ -14,36 +15,38 @@ namespace RnnEngine.Cli.Commands;
 /// </summary>
 public static class TokenCommands
 {
-    public static int Train(CommandArgs args, string data, string outPath, TextWriter stdout, TextWriter stderr)
+    internal static int Train(ParseResult p, TrainCli o, string data, string outPath, TextWriter stdout, TextWriter stderr)
     {
+        o.RefuseNumericOptions(p);
         var defaults = new KernelEventOptions();
-        string? vocabularyPath = args.String("vocabulary");
-        string? labelColumn = args.String("label-column");
-        string state = args.String("decoder-state", "carry");
-        if (state is not ("carry" or "reset")) throw new UsageException($"--decoder-state expects carry or reset, got '{state}'");
-        string device = args.String("device", "auto");
-        int threads = args.Int("threads", 0, 0, 256);
-        bool quiet = args.Flag("quiet");
+        string? labelColumn = p.GetValue(o.LabelColumn);
+        string device = p.GetValue(o.Device)!;
+        int threads = p.GetValue(o.Threads);
+        bool quiet = p.GetValue(o.Quiet);
         var training = defaults with
         {
-            Epochs = args.Int("epochs", defaults.Epochs, 1, 100_000),
-            WindowsPerEpoch = args.Int("windows-per-epoch", defaults.WindowsPerEpoch, 1, 100_000_000),
-            Batch = args.Int("batch", defaults.Batch, 1, 65_536),
-            LearningRate = (float)args.Double("lr", defaults.LearningRate, 1e-7, 10),
-            LearningRateDecay = (float)args.Double("lr-decay", defaults.LearningRateDecay, 0, 10),
+            Epochs = p.GetValue(o.Epochs) ?? defaults.Epochs,
+            WindowsPerEpoch = p.GetValue(o.WindowsPerEpoch),
+            Batch = p.GetValue(o.Batch) ?? defaults.Batch,
+            LearningRate = (float)(p.GetValue(o.Lr) ?? defaults.LearningRate),
+            LearningRateDecay = (float)p.GetValue(o.LrDecay),
         };
-        KernelEventVocabulary vocabulary = LoadVocabulary(vocabularyPath);
+        string? windowText = p.GetValue(o.Window);
+        int window = windowText is null ? defaults.Window
+            : int.TryParse(windowText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int w) && w >= 1 && w <= 10_000 ? w
+            : throw new UsageException($"--window of {TokenDetectorConfig.ModelName} expects an integer in [1, 10000], got '{windowText}'");
+        KernelEventVocabulary vocabulary = LoadVocabulary(p.GetValue(o.Vocabulary));
         var config = new TokenDetectorConfig
         {
-            Window = args.Int("window", defaults.Window, 1, 10_000),
-            SegmentWindows = args.Int("segment", defaults.SegmentWindows, 1, 1_000_000),
-            Embedding = args.Int("embedding", defaults.Embedding, 1, 4096),
-            Hidden = args.Int("hidden", defaults.Hidden, 1, 4096),
-            State = state == "reset" ? DecoderState.Reset : DecoderState.Carry,
-            Seed = (ulong)args.Int("seed", 1, 0),
+            Window = window,
+            SegmentWindows = p.GetValue(o.Segment),
+            Embedding = p.GetValue(o.Embedding),
+            Hidden = p.GetValue(o.Hidden) ?? defaults.Hidden,
+            State = p.GetValue(o.DecoderState) == "reset" ? DecoderState.Reset : DecoderState.Carry,
+            Seed = (ulong)p.GetValue(o.Seed),
             Vocabulary = vocabulary,
         };
-        args.EnsureAllUsed();
+        using var outLock = OutputPath.Lock("--out", outPath);
 
         KernelEventTrace trace = KernelEventReader.Read(data, vocabulary, labelColumn);
         ReportUnknown(trace, stderr);
@@ -56,11 +59,9 @@ public static class TokenCommands
         return 0;
     }
 
-    public static int Score(CommandArgs args, string modelPath, string data, string outPath, TextWriter stdout, TextWriter stderr)
+    public static int Score(string modelPath, string data, string outPath, string device, int threads, TextWriter stdout, TextWriter stderr)
     {
-        string device = args.String("device", "auto");
-        int threads = args.Int("threads", 0, 0, 256);
-        args.EnsureAllUsed();
+        using var outLock = OutputPath.Lock("--out", outPath);
 
         using var backend = Devices.Create(device, threads);
         using var detector = TokenDetectorFile.Load(backend, modelPath);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using RnnEngine.Engine;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Detection;
@@ -13,58 +14,64 @@ namespace RnnEngine.Cli.Commands;
 /// </summary>
 public static class TrainCommand
 {
-    public static int Run(CommandArgs args, TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        string data = args.String("data") ?? throw new UsageException("train needs --data FILE.csv");
-        string outPath = args.String("out") ?? throw new UsageException("train needs --out MODEL");
-        OutputPath.Check("--out", outPath, ("--data", data), ("--labels", args.String("labels")));
-        string model = args.String("model", DefaultModel);
-        string format = InputFormat.Parse(args, model);
-        if (format == InputFormat.Kev) return TokenCommands.Train(args, data, outPath, stdout, stderr);
-        if (!DetectorConfig.ModelNames.Contains(model))
-            throw new UsageException($"--model expects {string.Join(", ", DetectorConfig.ModelNames)} or {TokenDetectorConfig.ModelName}, got '{model}'");
-        string? columns = args.String("columns");
-        string? labels = args.String("labels");
-        bool noHeader = args.Flag("no-header");
+        var o = new TrainCli();
+        var c = new Command("train", "fit a detector (network, error model, threshold) on rows of normal operation and write it to --out; " +
+            $"--model {TokenDetectorConfig.ModelName} fits seed 004's token model on a kernel-event trace");
+        foreach (Option option in o.All) c.Options.Add(option);
+        c.SetAction(p => Run(p, o, stdout, stderr));
+        return c;
+    }
+
+    private static int Run(ParseResult p, TrainCli o, TextWriter stdout, TextWriter stderr)
+    {
+        string data = p.GetValue(o.Data)!;
+        string outPath = p.GetValue(o.Out)!;
+        string? labels = p.GetValue(o.Labels);
+        OutputPath.Check("--out", outPath, ("--data", data), ("--labels", labels));
+        string model = p.GetValue(o.Model)!;
+        string format = InputFormat.Resolve(p.GetValue(o.Format), model);
+        if (format == InputFormat.Kev) return TokenCommands.Train(p, o, data, outPath, stdout, stderr);
+        o.RefuseTokenOptions(p);
+        string? columns = p.GetValue(o.Columns);
+        bool noHeader = p.GetValue(o.NoHeader);
         // 0 = auto: chosen from the data once it is read
-        string windowText = args.String("window", DefaultWindow);
+        string windowText = p.GetValue(o.Window) ?? DefaultWindow;
         int window = windowText == "auto" ? 0
             : int.TryParse(windowText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int w) && w >= 2 && w <= 100_000 ? w
             : throw new UsageException($"--window expects auto or an integer in [2, 100000], got '{windowText}'");
-        int hidden = args.Int("hidden", 32, 1, 4096);
-        string device = args.String("device", "auto");
-        int threads = args.Int("threads", 0, 0, 256);
+        int hidden = p.GetValue(o.Hidden) ?? DefaultHidden;
+        string device = p.GetValue(o.Device)!;
+        int threads = p.GetValue(o.Threads);
         var defaults = new TrainOptions();
         var options = defaults with
         {
-            Epochs = args.Int("epochs", defaults.Epochs, 1, 100_000),
-            MaxSeconds = args.Double("max-minutes", 10, 0.01, 1e6) * 60,
-            DecayPatience = args.Int("lr-patience", 4, 0, 100_000),
-            BatchSize = args.Int("batch", defaults.BatchSize, 1, 65_536),
-            LearningRate = (float)args.Double("lr", defaults.LearningRate, 1e-7, 10),
-            Patience = args.Int("patience", defaults.Patience, 1, 100_000),
-            Seed = (ulong)args.Int("seed", 1, 0),
+            Epochs = p.GetValue(o.Epochs) ?? defaults.Epochs,
+            MaxSeconds = p.GetValue(o.MaxMinutes) * 60,
+            DecayPatience = p.GetValue(o.LrPatience),
+            BatchSize = p.GetValue(o.Batch) ?? defaults.BatchSize,
+            LearningRate = (float)(p.GetValue(o.Lr) ?? defaults.LearningRate),
+            Patience = p.GetValue(o.Patience),
+            Seed = (ulong)p.GetValue(o.Seed),
         };
-        var decode = RunCommand.ParseDecode(args.String("decode", "teacher"));
+        var decode = RunCommand.ParseDecode(p.GetValue(o.Decode)!);
         // a trace's columns are one-hot event ids and ln(1 + dt), not measurements: seed 002's joint error score fits them
         bool trace = format == InputFormat.Trace;
-        string score = args.String("score", trace ? "gaussian" : "channel");
-        if (!DetectorConfig.ScoreNames.Contains(score)) throw new UsageException($"--score expects {string.Join(" or ", DetectorConfig.ScoreNames)}, got '{score}'");
-        string rule = args.String("threshold", trace ? "gaussian" : "pot");
-        if (!DetectorConfig.ThresholdNames.Contains(rule)) throw new UsageException($"--threshold expects {string.Join(" or ", DetectorConfig.ThresholdNames)}, got '{rule}'");
-        int smoothing = args.Int("smooth", trace ? 1 : DefaultSmoothing, 1, 100_000);
-        double risk = args.Double("risk", 1e-3, 1e-9, 0.5);
-        int? eventGapGiven = args.String("event-gap") is null ? null : args.Int("event-gap", 0, 0, 10_000_000);
-        string? scoreColumns = args.String("score-columns");
-        double unscoredScale = args.Double("unscored-scale", DefaultUnscoredScale, 1e-3, 1);
-        int topChannels = args.Int("top-channels", DefaultTopChannels, 0, 100_000);
-        double robustTrim = args.Double("robust-trim", DefaultRobustTrim, 0, 0.5);
-        int ensemble = args.Int("ensemble", DefaultEnsemble, 1, 64);
-        bool quiet = args.Flag("quiet");
-        bool resume = args.Flag("resume");
-        MissingPolicy missing = MissingOption.Parse(args);
-        int resample = args.Int("resample", 0, 0, 86_400);
-        args.EnsureAllUsed();
+        string score = p.GetValue(o.Score) ?? (trace ? "gaussian" : "channel");
+        string rule = p.GetValue(o.Threshold) ?? (trace ? "gaussian" : "pot");
+        int smoothing = p.GetValue(o.Smooth) ?? (trace ? 1 : DefaultSmoothing);
+        double risk = p.GetValue(o.Risk);
+        int? eventGapGiven = p.GetValue(o.EventGap);
+        string? scoreColumns = p.GetValue(o.ScoreColumns);
+        double unscoredScale = p.GetValue(o.UnscoredScale);
+        int topChannels = p.GetValue(o.TopChannels);
+        double robustTrim = p.GetValue(o.RobustTrim);
+        int ensemble = p.GetValue(o.Ensemble);
+        bool quiet = p.GetValue(o.Quiet);
+        bool resume = p.GetValue(o.Resume);
+        MissingPolicy missing = p.MissingPolicy(o.Missing);
+        int resample = p.GetValue(o.Resample);
         NumericInput.CheckOptions(format, noHeader, labels, missing, resample, columns);
         using var outLock = OutputPath.Lock("--out", outPath);
 
@@ -141,6 +148,7 @@ public static class TrainCommand
     }
 
     public const string DefaultModel = "next-step-lstm";
+    public const int DefaultHidden = 32;
     public const string DefaultWindow = "auto";
     public const int DefaultSmoothing = 16, DefaultGapWindows = 4;
     public const double DefaultUnscoredScale = 0.1;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using RnnEngine.Engine.IO;
 using RnnEngine.Models.Checkpoint;
@@ -13,12 +14,19 @@ public static class WriteCheckpointsCommand
 {
     public const string Name = "__write-checkpoints";
 
-    public static int Run(CommandArgs args, TextWriter stdout)
+    public static Command Build(TextWriter stdout)
     {
-        string path = args.String("path") ?? throw new UsageException($"{Name} needs --path P");
-        int count = args.Int("count", int.MaxValue, 1);
-        int floats = args.Int("floats", 1 << 18, 1, 1 << 26);
-        args.EnsureAllUsed();
+        var path = Opt.Required("--path", "FILE", "the checkpoint file to overwrite again and again");
+        var count = Opt.Int("--count", int.MaxValue, 1, int.MaxValue, "checkpoints to write");
+        var floats = Opt.Int("--floats", 1 << 18, 1, 1 << 26, "values in the large tensor");
+        var c = new Command(Name, "(test support) overwrite one checkpoint file many times") { path, count, floats };
+        c.Hidden = true;
+        c.SetAction(p => Run(p.GetValue(path)!, p.GetValue(count), p.GetValue(floats), stdout));
+        return c;
+    }
+
+    private static int Run(string path, int count, int floats, TextWriter stdout)
+    {
         for (int k = 1; k <= count; k++)
         {
             var w = new float[floats];

@@ -25,7 +25,7 @@ public sealed class StreamCommandTests : IDisposable
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int code;
-        try { code = StreamCommand.Run(new CommandArgs(args), stdout, stderr, new StringReader(stdinText), cancel); }
+        try { code = RnnEngine.Cli.Cli.Run(["stream", .. args], stdout, stderr, new StringReader(stdinText), cancel); }
         catch (RnnEngine.Models.Data.DataFormatException e) { stderr.WriteLine(e.Message); code = 2; }
         return (code, stdout.ToString(), stderr.ToString());
     }
@@ -132,7 +132,7 @@ public sealed class StreamCommandTests : IDisposable
         string growing = files.Write("growing.csv", all[..cut]);
         using var cancel = new CancellationTokenSource();
         var stdout = new SyncWriter();
-        var task = Task.Run(() => StreamCommand.Run(new CommandArgs(["--model", model, "--input", growing, "--follow", "--device", "cpu"]),
+        var task = Task.Run(() => RnnEngine.Cli.Cli.Run(["stream", "--model", model, "--input", growing, "--follow", "--device", "cpu"],
             stdout, TextWriter.Null, null, cancel.Token));
         Assert.True(SpinWait.SpinUntil(() => stdout.Lines >= 21, 20_000), $"first 20 rows not streamed: {stdout.Lines} lines");
         Assert.False(task.IsCompleted);   // end of file does not end a followed stream
