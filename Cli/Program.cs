@@ -5,7 +5,10 @@ using RnnEngine.Cli;
 using RnnEngine.Cli.Commands;
 using RnnEngine.Engine;
 
-return Cli.Run(args, Console.Out, Console.Error);
+// on a terminal, training progress is one live line per phase; in a pipe, a line every few seconds
+using var live = Console.IsErrorRedirected ? null : new RnnEngine.Cli.Output.LiveProgress(Console.Error);
+return live is null ? Cli.Run(args, Console.Out, Console.Error)
+    : Cli.Run(args, Console.IsOutputRedirected ? Console.Out : live.Beside(Console.Out), live);
 
 namespace RnnEngine.Cli
 {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RnnEngine.Cli.Output;
 using RnnEngine.Engine;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Detection;
@@ -54,6 +55,7 @@ public static class TrainCommand
             LearningRate = (float)(p.GetValue(o.Lr) ?? defaults.LearningRate),
             Patience = p.GetValue(o.Patience),
             Seed = (ulong)p.GetValue(o.Seed),
+            ProgressSeconds = stderr is LiveProgress ? LiveProgress.Seconds : defaults.ProgressSeconds,
         };
         var decode = RunCommand.ParseDecode(p.GetValue(o.Decode)!);
         // a trace's columns are one-hot event ids and ln(1 + dt), not measurements: seed 002's joint error score fits them

@@ -20,6 +20,8 @@ public sealed record TrainOptions
     public double MinDelta { get; init; } = 1e-4;
     /// <summary>Drives the shuffling (the model's own seed drives its initialisation).</summary>
     public ulong Seed { get; init; } = 1;
+    /// <summary>Seconds between two progress lines: a few in a log, less on a terminal's live line.</summary>
+    public double ProgressSeconds { get; init; } = 2;
 }
 
 public sealed record TrainReport(int EpochsRun, int BestEpoch, double BestLoss, double FinalTrainLoss, bool StoppedEarly,
@@ -118,9 +120,9 @@ public static class Trainer
             }
             if (progress is not null)
             {
-                // a line at most every ProgressSeconds (the first and the last epoch always), not one per epoch
+                // a line at most every options.ProgressSeconds (the first and the last epoch always), not one per epoch
                 pending = Report(epoch, firstEpoch, options.Epochs, trainLoss, hasValidation ? monitored : null, (epoch + 1 - firstEpoch) * batches * b, clock.Elapsed.TotalSeconds);
-                if (epoch == firstEpoch || clock.Elapsed.TotalSeconds - lastPrinted >= ProgressSeconds)
+                if (epoch == firstEpoch || clock.Elapsed.TotalSeconds - lastPrinted >= options.ProgressSeconds)
                 {
                     progress.WriteLine(pending);
                     pending = null;
@@ -191,9 +193,6 @@ public static class Trainer
     {
         for (int i = 0; i < weights.Length; i++) model.Parameters[i].Value.CopyFrom(weights[i]);
     }
-
-    /// <summary>Seconds between two progress lines.</summary>
-    public const double ProgressSeconds = 2;
 
     private static string Report(int epoch, int firstEpoch, int epochs, double trainLoss, double? validLoss, long windows, double seconds)
     {
