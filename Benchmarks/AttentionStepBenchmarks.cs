@@ -6,7 +6,7 @@ namespace RnnEngine.Benchmarks;
 
 /// <summary>
 /// One decoder step of the Bahdanau attention of the gru-attn models (Engine/Layers/Attention over the additive
-/// attention op), T = window encoder states, value = query = units = H as in Models/Bench/GruAttnAe. Forward: query
+/// attention op), T = window encoder states, value = query = units = H as in Lab/Bench/GruAttnAe. Forward: query
 /// projection GEMM, scores, softmax, context. Backward: the op's backward and the v, W_query and dQuery GEMMs.
 /// Counted flops (tanh, exp count 0): forward 2BHA + 3TBA (k + q, v * tanh) + 2TBH (context); backward 4TBH
 /// (dScores dot, dValues axpy) + 6TBA (dtanh and the two accumulations) + 2TBA (dv GEMM) + 4BAQ (W_query grad, dQuery).

@@ -94,7 +94,7 @@ public sealed class RateColumn(RateKind kind) : IColumn
     }
 }
 
-/// <summary>Shapes of the peer configs the per-step benchmarks use (Models/Bench/BenchConfig, shared/checks/06).</summary>
+/// <summary>Shapes of the peer configs the per-step benchmarks use (Lab/Bench/BenchConfig, shared/checks/06).</summary>
 public readonly record struct PeerShape(int Features, int Window, int Hidden, int Batch)
 {
     /// <summary>(a): F 25, T 100, H 64, B 64. (c): F 51, T 60, H 128, B 128 (two layers; the step shapes are the same).</summary>

@@ -1,3 +1,4 @@
+using RnnEngine.Models.Data;
 using RnnEngine.Models.Detection;
 
 namespace RnnEngine.Cli.Commands;
@@ -11,9 +12,9 @@ namespace RnnEngine.Cli.Commands;
 /// </summary>
 public static class InputFormat
 {
-    public const string Csv = "csv", Swat = "swat", Trace = "trace", Kev = "kev";
+    public const string Csv = DataFile.Csv, Swat = DataFile.Swat, Trace = DataFile.Trace, Kev = DataFile.Kev;
 
-    public static readonly string[] Names = [Csv, Swat, Trace, Kev];
+    public static readonly string[] Names = DataFile.Formats;
 
     /// <param name="given">--format, null when not given</param>
     public static string Resolve(string? given, string model)

@@ -1,60 +1,22 @@
 using RnnEngine.Models.Data;
-using RnnEngine.Models.Data.Seeds;
 
 namespace RnnEngine.Cli.Commands;
 
-/// <summary>
-/// The rows a numeric detector trains on or scores, read in the detector's input format: a numeric CSV
-/// (<see cref="CsvSeriesReader"/>, missing-value policy), the SWaT export (<see cref="SwatReader"/>: its 51 columns
-/// or those named, per-row labels from Normal/Attack, optionally mean-resampled to bins of some seconds as seed 000
-/// did) or a seed 002 program trace (<see cref="ProgramTraceReader"/>, one row per event of
-/// <see cref="TraceFeatures.DetectorRows"/>, labels from the interval label JSON). Every reader names file, row and
-/// column on bad input.
-/// </summary>
+/// <summary>The option rules of the input formats that <see cref="DataFile"/> reads.</summary>
 public static class NumericInput
 {
-    /// <param name="traceLabels">--format trace only: the interval label JSON of the trace (null: unlabelled)</param>
-    public static CsvReadResult Read(string format, string path, IReadOnlyList<string>? columns, bool noHeader, MissingPolicy missing,
-        int resampleSeconds, string? traceLabels = null)
-    {
-        if (format == InputFormat.Trace)
-        {
-            ProgramTrace trace = ProgramTraceReader.Read(path, traceLabels);
-            return new CsvReadResult(TraceFeatures.DetectorRows(trace, ProgramTraceSynthetic.Variables), MissingReport.None(missing));
-        }
-        if (format != InputFormat.Swat)
-            return CsvSeriesReader.ReadWithReport(path, new CsvReadOptions { HasHeader = !noHeader, Columns = columns, Missing = missing });
-        SwatData swat = SwatReader.Read(path, new SwatReadOptions { Resample = resampleSeconds > 0 ? TimeSpan.FromSeconds(resampleSeconds) : null });
-        Series s = columns is { Count: > 0 } ? Select(swat.Series, columns, path) : swat.Series;
-        return new CsvReadResult(s, MissingReport.None(missing));
-    }
-
     /// <summary>The usage rules of the formats: a SWaT export brings its own header and labels, a trace its own
     /// features (--labels is its interval JSON), and neither has missing cells to fill.</summary>
     public static void CheckOptions(string format, bool noHeader, string? labels, MissingPolicy missing, int resampleSeconds, string? columns = null)
     {
-        if (format == InputFormat.Swat)
+        if (format == DataFile.Swat)
         {
             if (noHeader || labels is not null || missing != MissingPolicy.Error)
                 throw new UsageException("--format swat reads the export's own header and Normal/Attack labels: --no-header, --labels and --missing do not apply");
         }
         else if (resampleSeconds > 0) throw new UsageException("--resample applies to --format swat only");
-        if (format == InputFormat.Trace && (noHeader || columns is not null || missing != MissingPolicy.Error))
+        if (format == DataFile.Trace && (noHeader || columns is not null || missing != MissingPolicy.Error))
             throw new UsageException("--format trace builds its own features (one-hot variable id, ln(1 + dt)): --no-header, --columns and --missing do not apply");
     }
 
-    private static Series Select(Series s, IReadOnlyList<string> names, string path)
-    {
-        var index = new int[names.Count];
-        for (int j = 0; j < names.Count; j++)
-        {
-            string name = SwatColumns.Normalise(names[j]);
-            index[j] = SwatColumns.Names.ToList().IndexOf(name);
-            if (index[j] < 0) throw new DataFormatException(path, 1, $"'{names[j]}'", "missing column: not one of the SWaT export's 51 columns");
-        }
-        var v = new float[s.Length * names.Count];
-        for (int t = 0; t < s.Length; t++)
-            for (int j = 0; j < index.Length; j++) v[t * index.Length + j] = s.Values[t * s.Features + index[j]];
-        return new Series(v, index.Length, s.Labels, s.Source, [.. index.Select(i => SwatColumns.Names[i])]);
-    }
 }

@@ -47,7 +47,7 @@ public static class ScoreCommand
         using var detector = DetectorFile.Load(backend, modelPath);
         var columns = detector.Config.Columns;
         NumericInput.CheckOptions(detector.Config.Format, noHeader, null, missing, 0);
-        CsvReadResult read = NumericInput.Read(detector.Config.Format, data, !noHeader && columns.Count > 0 ? columns : null, noHeader, missing,
+        CsvReadResult read = DataFile.Read(detector.Config.Format, data, !noHeader && columns.Count > 0 ? columns : null, noHeader, missing,
             detector.Config.ResampleSeconds);
         Series series = read.Series;
         double[] scores = WithDroppedRows(detector.ScoreRows(series), read.Missing.DroppedRows);

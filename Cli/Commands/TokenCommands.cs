@@ -3,7 +3,8 @@ using RnnEngine.Engine;
 using RnnEngine.Models.Architectures;
 using RnnEngine.Models.Data.Seeds;
 using RnnEngine.Models.Detection;
-using RnnEngine.Models.Experiments;
+using RnnEngine.Models.Training;
+using RnnEngine.Cli.Output;
 
 namespace RnnEngine.Cli.Commands;
 
@@ -18,7 +19,7 @@ public static class TokenCommands
     internal static int Train(ParseResult p, TrainCli o, string data, string outPath, TextWriter stdout, TextWriter stderr)
     {
         o.RefuseNumericOptions(p);
-        var defaults = new KernelEventOptions();
+        TrainOptions defaults = TokenDetectorConfig.DefaultTraining;
         string? labelColumn = p.GetValue(o.LabelColumn);
         string device = p.GetValue(o.Device)!;
         int threads = p.GetValue(o.Threads);
@@ -26,13 +27,15 @@ public static class TokenCommands
         var training = defaults with
         {
             Epochs = p.GetValue(o.Epochs) ?? defaults.Epochs,
-            WindowsPerEpoch = p.GetValue(o.WindowsPerEpoch),
-            Batch = p.GetValue(o.Batch) ?? defaults.Batch,
+            ExamplesPerEpoch = p.GetValue(o.WindowsPerEpoch),
+            BatchSize = p.GetValue(o.Batch) ?? defaults.BatchSize,
             LearningRate = (float)(p.GetValue(o.Lr) ?? defaults.LearningRate),
             LearningRateDecay = (float)p.GetValue(o.LrDecay),
+            Seed = (ulong)p.GetValue(o.Seed),
+            ProgressSeconds = stderr is LiveProgress ? LiveProgress.Seconds : defaults.ProgressSeconds,
         };
         string? windowText = p.GetValue(o.Window);
-        int window = windowText is null ? defaults.Window
+        int window = windowText is null ? TokenDetectorConfig.DefaultWindow
             : int.TryParse(windowText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int w) && w >= 1 && w <= 10_000 ? w
             : throw new UsageException($"--window of {TokenDetectorConfig.ModelName} expects an integer in [1, 10000], got '{windowText}'");
         KernelEventVocabulary vocabulary = LoadVocabulary(p.GetValue(o.Vocabulary));
@@ -41,7 +44,7 @@ public static class TokenCommands
             Window = window,
             SegmentWindows = p.GetValue(o.Segment),
             Embedding = p.GetValue(o.Embedding),
-            Hidden = p.GetValue(o.Hidden) ?? defaults.Hidden,
+            Hidden = p.GetValue(o.Hidden) ?? TokenDetectorConfig.DefaultHidden,
             State = p.GetValue(o.DecoderState) == "reset" ? DecoderState.Reset : DecoderState.Carry,
             Seed = (ulong)p.GetValue(o.Seed),
             Vocabulary = vocabulary,

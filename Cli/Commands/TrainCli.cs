@@ -1,6 +1,5 @@
 using System.CommandLine;
 using RnnEngine.Models.Detection;
-using RnnEngine.Models.Experiments;
 using RnnEngine.Models.Training;
 
 namespace RnnEngine.Cli.Commands;
@@ -13,7 +12,7 @@ namespace RnnEngine.Cli.Commands;
 internal sealed class TrainCli
 {
     private static readonly TrainOptions Numeric = new();
-    private static readonly KernelEventOptions Token = new();
+    private static readonly TrainOptions Token = TokenDetectorConfig.DefaultTraining;
     private const string TokenOnly = "(token model only)";
 
     public readonly Option<string> Data = Opt.Required("--data", "FILE",
@@ -31,15 +30,15 @@ internal sealed class TrainCli
         "labels of the training rows (index,label or one 0/1 column): labelled rows are left out of fitting and threshold");
     public readonly Option<bool> NoHeader = Opt.NoHeader();
     public readonly Option<string?> Window = Opt.Text("--window", "N|auto",
-        $"time steps per window (default auto: the dominant period of the scored columns within [8, 128], else 32; token model {Token.Window})");
-    public readonly Option<int?> Hidden = Opt.OptionalInt("--hidden", 1, 4096, $"hidden units per recurrent layer (default {TrainCommand.DefaultHidden}; token model {Token.Hidden})");
+        $"time steps per window (default auto: the dominant period of the scored columns within [8, 128], else 32; token model {TokenDetectorConfig.DefaultWindow})");
+    public readonly Option<int?> Hidden = Opt.OptionalInt("--hidden", 1, 4096, $"hidden units per recurrent layer (default {TrainCommand.DefaultHidden}; token model {TokenDetectorConfig.DefaultHidden})");
     public readonly Option<string> Device = Opt.Device();
     public readonly Option<int> Threads = Opt.Threads();
     public readonly Option<int?> Epochs = Opt.OptionalInt("--epochs", 1, 100_000, $"most epochs (default {Numeric.Epochs}, early stopping ends sooner; token model {Token.Epochs})");
     public readonly Option<double> MaxMinutes = Opt.Double("--max-minutes", 10, 0.01, 1e6, "stop training after this many minutes (all ensemble members together)", "M");
     public readonly Option<int> LrPatience = Opt.Int("--lr-patience", 4, 0, 100_000, "halve the learning rate after this many epochs without a better validation loss (0: never)");
-    public readonly Option<int?> Batch = Opt.OptionalInt("--batch", 1, 65_536, $"windows per step (default {Numeric.BatchSize}; token model {Token.Batch})");
-    public readonly Option<double?> Lr = Opt.OptionalDouble("--lr", 1e-7, 10, $"Adam learning rate (default {Numeric.LearningRate:G3}; token model SGD {Token.LearningRate:G3})");
+    public readonly Option<int?> Batch = Opt.OptionalInt("--batch", 1, 65_536, $"windows per step (default {Numeric.BatchSize}; token model {Token.BatchSize})");
+    public readonly Option<double?> Lr = Opt.OptionalDouble("--lr", 1e-7, 10, $"Adam learning rate (default {Numeric.LearningRate:G3}; token model {Token.LearningRate:G3} with decay)");
     public readonly Option<int> Patience = Opt.Int("--patience", Numeric.Patience, 1, 100_000, "stop after this many epochs without a better validation loss");
     public readonly Option<int> Seed = Opt.Seed();
     public readonly Option<string> Decode = Opt.Choice("--decode", "teacher", "encdec-ad's decoder input: the true previous row (teacher) or its own output (free)", "teacher", "free");
@@ -65,9 +64,9 @@ internal sealed class TrainCli
     public readonly Option<string?> Vocabulary = Opt.Text("--vocabulary", "FILE.json", $"{TokenOnly} the token vocabulary (default: seed 004's, bundled)");
     public readonly Option<string?> LabelColumn = Opt.Text("--label-column", "NAME", $"{TokenOnly} a 0/1 column of the trace that labels events");
     public readonly Option<string> DecoderState = Opt.Choice("--decoder-state", "carry", $"{TokenOnly} the decoder's first state: the encoder's last (carry) or zeros (reset)", "carry", "reset");
-    public readonly Option<int> Segment = Opt.Int("--segment", Token.SegmentWindows, 1, 1_000_000, $"{TokenOnly} windows per scored segment");
-    public readonly Option<int> Embedding = Opt.Int("--embedding", Token.Embedding, 1, 4096, $"{TokenOnly} token embedding width");
-    public readonly Option<int> WindowsPerEpoch = Opt.Int("--windows-per-epoch", Token.WindowsPerEpoch, 1, 100_000_000, $"{TokenOnly} windows sampled per epoch");
+    public readonly Option<int> Segment = Opt.Int("--segment", TokenDetectorConfig.DefaultSegmentWindows, 1, 1_000_000, $"{TokenOnly} windows per scored segment");
+    public readonly Option<int> Embedding = Opt.Int("--embedding", TokenDetectorConfig.DefaultEmbedding, 1, 4096, $"{TokenOnly} token embedding width");
+    public readonly Option<int> WindowsPerEpoch = Opt.Int("--windows-per-epoch", Token.ExamplesPerEpoch, 1, 100_000_000, $"{TokenOnly} windows sampled per epoch");
     public readonly Option<double> LrDecay = Opt.Double("--lr-decay", Math.Round(Token.LearningRateDecay, 6), 0, 10, $"{TokenOnly} learning-rate decay per epoch");
 
     public IEnumerable<Option> All =>

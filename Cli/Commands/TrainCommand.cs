@@ -78,7 +78,7 @@ public static class TrainCommand
         using var outLock = OutputPath.Lock("--out", outPath);
 
         bool traceLabels = format == InputFormat.Trace;
-        CsvReadResult read = NumericInput.Read(format, data,
+        CsvReadResult read = DataFile.Read(format, data,
             columns?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), noHeader, missing, resample,
             traceLabels ? labels : null);
         Series series = read.Series;

@@ -38,7 +38,7 @@ public static class KernelEventResultsWriter
             ["true_events"] = r.Events.TrueSegments, ["true_events_hit"] = r.Events.SegmentsHit,
             ["predicted_events"] = r.Events.PredictedEvents, ["predicted_events_on_target"] = r.Events.EventsOnTarget,
             ["protocol"] = Protocol,
-            ["data"] = "SYNTHETIC QNX kernel-event traces (Models/Data/Seeds/KernelEventSynthetic); the seed's hexacopter files are not available",
+            ["data"] = "SYNTHETIC QNX kernel-event traces (Lab/Synthetic/KernelEventSynthetic); the seed's hexacopter files are not available",
             ["threshold"] = Math.Round(r.Threshold, 6),
             ["threshold_rule"] = "mean + 3 sd of clean validation segment scores",
             ["validation_segments"] = r.ValidationSegments,

@@ -78,7 +78,7 @@ public sealed class TokenModelCliTests : IDisposable
         KernelEventTrace trace = Trace("t.kev.csv", 300, 0, 21).Trace;
         var config = new TokenDetectorConfig { SegmentWindows = 20, Embedding = 8, Hidden = 8, Seed = 4, Vocabulary = Vocab };
         var backend = TestBackends.Get("cpu");
-        using var trained = TokenDetector.Train(backend, trace, config, new KernelEventOptions { Epochs = 1, WindowsPerEpoch = 256, Batch = 32 }, null);
+        using var trained = TokenDetector.Train(backend, trace, config, TokenDetectorConfig.DefaultTraining with { Epochs = 1, ExamplesPerEpoch = 256, BatchSize = 32 }, null);
         double[] before = trained.ScoreEvents(trace);
         string path = files.PathOf("seq.safetensors");
         TokenDetectorFile.Save(trained, path);

@@ -25,6 +25,9 @@ public enum DecoderState
 /// </summary>
 public sealed class GruAttentionSeq2Seq : IDisposable
 {
+    /// <summary>The model's name in the CLI and its checkpoints.</summary>
+    public const string Name = "gru-attention-seq2seq";
+
     private readonly Backend device;
     private readonly Embedding encEmbedding, decEmbedding;
     private readonly Gru encoder;
@@ -34,11 +37,16 @@ public sealed class GruAttentionSeq2Seq : IDisposable
     private readonly List<Parameter> parameters = new();
     private Buffers? buf;
 
+    public Backend Device => device;
     public int Vocabulary { get; }
     public int EmbeddingSize { get; }
     public int HiddenSize { get; }
     public DecoderState State { get; }
     public IReadOnlyList<Parameter> Parameters => parameters;
+
+    /// <summary>Unique names of <see cref="Parameters"/> (same order), as checkpoints store them: the two embeddings
+    /// share their layer's parameter name, so each name is prefixed by its position.</summary>
+    public IReadOnlyList<string> ParameterNames => [.. parameters.Select((p, i) => $"{i:D2}.{p.Name}")];
 
     public GruAttentionSeq2Seq(Backend device, int vocabulary, int embedding = 64, int hidden = 128,
         DecoderState state = DecoderState.Carry, ulong seed = 0)

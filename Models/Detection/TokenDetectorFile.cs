@@ -25,7 +25,7 @@ public static class TokenDetectorFile
         var c = d.Config;
         string config = JsonSerializer.Serialize(new ConfigDto(TokenDetectorConfig.ModelName, c.Window, c.SegmentWindows, c.Embedding,
             c.Hidden, c.State == DecoderState.Reset ? "reset" : "carry", c.Seed, c.Vocabulary.ToJson()), Json);
-        new ModelCheckpoint(ModelCheckpoint.FromParameters(d.Model.Parameters, Names(d.Model)), config, Threshold: d.ThresholdRule).Save(path);
+        new ModelCheckpoint(ModelCheckpoint.FromParameters(d.Model.Parameters, d.Model.ParameterNames), config, Threshold: d.ThresholdRule).Save(path);
     }
 
     public static TokenDetector Load(Backend device, string path)
@@ -38,7 +38,7 @@ public static class TokenDetectorFile
         GruAttentionSeq2Seq model = TokenDetector.Build(device, config);
         try
         {
-            ModelCheckpoint.LoadInto(c.Parameters, model.Parameters, Names(model), path);
+            ModelCheckpoint.LoadInto(c.Parameters, model.Parameters, model.ParameterNames, path);
             return new TokenDetector(config, model, c.Threshold);
         }
         catch (SafeTensorsFormatException e)
@@ -71,9 +71,6 @@ public static class TokenDetectorFile
         }
         catch (JsonException) { return null; }
     }
-
-    /// <summary>The two embeddings share their layer's parameter name, so each name is prefixed by its position.</summary>
-    private static string[] Names(GruAttentionSeq2Seq m) => [.. m.Parameters.Select((p, i) => $"{i:D2}.{p.Name}")];
 
     private static TokenDetectorConfig FromJson(string json, string path)
     {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using RnnEngine.Engine;
+using RnnEngine.Engine.Layers;
 using RnnEngine.Engine.Optim;
 using RnnEngine.Engine.Rng;
 using RnnEngine.Models.Architectures;
@@ -15,6 +17,12 @@ public sealed record TrainOptions
     public int DecayPatience { get; init; }
     public int BatchSize { get; init; } = 32;
     public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>Keras inverse-time decay per optimizer step, lr / (1 + decay * steps), on top of any halving (0: none;
+    /// seed 004's token model uses 0.01).</summary>
+    public float LearningRateDecay { get; init; }
+    /// <summary>Examples an epoch draws, the first ones of its shuffle (without replacement, a new draw every epoch);
+    /// all of them when there are fewer.</summary>
+    public int ExamplesPerEpoch { get; init; } = int.MaxValue;
     /// <summary>Epochs without an improvement of the validation loss by more than <see cref="MinDelta"/> before stopping.</summary>
     public int Patience { get; init; } = 10;
     public double MinDelta { get; init; } = 1e-4;
@@ -50,14 +58,23 @@ public static class Trainer
         if (train.Count == 0) throw new ArgumentException("no training windows");
         if (train.Window != model.Window || train.Features != model.Features)
             throw new ArgumentException($"training windows [T={train.Window}, F={train.Features}] do not fit {model.Kind} [T={model.Window}, F={model.Features}]");
-        int stride = train.Stride;
-        int b = Math.Min(options.BatchSize, train.Count);
-        int batches = train.Count / b;
-        using var optimizer = new Adam(model.Device, model.Parameters, options.LearningRate);
-        var order = new int[train.Count];
-        var batchIn = new float[b * stride];
-        var batchTarget = new float[b * stride];
-        bool hasValidation = validation is { Count: > 0 };
+        return Fit(new WindowTask(model, train, validation), options, progress, resume, epochDone);
+    }
+
+    /// <summary>The loop itself, for any model that can take a step over a batch of indexed examples (the window
+    /// models above, the token model through <see cref="TokenWindows"/>).</summary>
+    /// <inheritdoc cref="Fit(IWindowModel, TrainingSet, TrainingSet?, TrainOptions, TextWriter?, TrainingState?, Action{TrainingState}?)"/>
+    public static TrainReport Fit(ITrainingTask task, TrainOptions options, TextWriter? progress,
+        TrainingState? resume = null, Action<TrainingState>? epochDone = null)
+    {
+        if (task.Count == 0) throw new ArgumentException("no training windows");
+        if (options.ExamplesPerEpoch < 1) throw new ArgumentOutOfRangeException(nameof(options), $"{options.ExamplesPerEpoch} examples per epoch, expected >= 1");
+        int drawn = Math.Min(task.Count, options.ExamplesPerEpoch);
+        int b = Math.Min(options.BatchSize, drawn);
+        int batches = drawn / b;
+        using var optimizer = new Adam(task.Device, task.Parameters, options.LearningRate, lrDecay: options.LearningRateDecay);
+        var order = new int[task.Count];
+        bool hasValidation = task.HasValidation;
         double best = double.PositiveInfinity;
         int bestEpoch = -1, epoch = 0;
         float[][]? bestWeights = null;
@@ -68,7 +85,7 @@ public static class Trainer
         int firstEpoch = 0;
         if (resume is not null)
         {
-            resume.Restore(model, optimizer);
+            resume.Restore(task.Parameters, optimizer);
             firstEpoch = resume.NextEpoch;
             best = resume.Best;
             bestEpoch = resume.BestEpoch;
@@ -92,36 +109,31 @@ public static class Trainer
             double sum = 0;
             for (int k = 0; k < batches; k++)
             {
-                for (int j = 0; j < b; j++)
-                {
-                    int w = order[k * b + j];
-                    train.Inputs.AsSpan(w * stride, stride).CopyTo(batchIn.AsSpan(j * stride));
-                    train.Targets.AsSpan(w * stride, stride).CopyTo(batchTarget.AsSpan(j * stride));
-                }
                 optimizer.ZeroGrad();
-                float loss = model.TrainStep(batchIn, batchTarget, b);
-                CheckFinite(model, loss, epoch, k);
+                float loss = task.Step(order.AsSpan(k * b, b));
+                CheckFinite(task, loss, epoch, k);
                 sum += loss;
                 optimizer.Step();
             }
             double trainLoss = sum / batches;
             trainLosses.Add(trainLoss);
+            string? note = task.EndEpoch();
             double monitored = trainLoss;
             if (hasValidation)
             {
-                monitored = Inference.Loss(model, validation!, b);
+                monitored = task.ValidationLoss(b);
                 validLosses.Add(monitored);
             }
             if (monitored < best - options.MinDelta || bestEpoch < 0)
             {
                 best = Math.Min(best, monitored);
                 bestEpoch = epoch;
-                if (hasValidation) bestWeights = Snapshot(model);
+                if (hasValidation) bestWeights = Snapshot(task.Parameters);
             }
             if (progress is not null)
             {
                 // a line at most every options.ProgressSeconds (the first and the last epoch always), not one per epoch
-                pending = Report(epoch, firstEpoch, options.Epochs, trainLoss, hasValidation ? monitored : null, (epoch + 1 - firstEpoch) * batches * b, clock.Elapsed.TotalSeconds);
+                pending = Report(epoch, firstEpoch, options.Epochs, trainLoss, hasValidation ? monitored : null, (epoch + 1 - firstEpoch) * batches * b, clock.Elapsed.TotalSeconds, note);
                 if (epoch == firstEpoch || clock.Elapsed.TotalSeconds - lastPrinted >= options.ProgressSeconds)
                 {
                     progress.WriteLine(pending);
@@ -129,7 +141,7 @@ public static class Trainer
                     lastPrinted = clock.Elapsed.TotalSeconds;
                 }
             }
-            epochDone?.Invoke(TrainingState.Capture(model, optimizer, epoch + 1, best, bestEpoch, trainLosses, validLosses, bestWeights));
+            epochDone?.Invoke(TrainingState.Capture(task.Parameters, optimizer, epoch + 1, best, bestEpoch, trainLosses, validLosses, bestWeights));
             if (hasValidation && epoch - bestEpoch >= options.Patience)
             {
                 stoppedEarly = true;
@@ -139,7 +151,7 @@ public static class Trainer
         }
         if (pending is not null) progress?.WriteLine(pending);
         if (!stoppedEarly && cap is null && hasValidation) cap = "the epoch cap (--epochs)";
-        if (bestWeights is not null) Restore(model, bestWeights);
+        if (bestWeights is not null) Restore(task.Parameters, bestWeights);
         // a resumed state that had already finished returns its weights (an ensemble resumes its finished members so)
         if (trainLosses.Count == 0) throw new ArgumentException($"nothing to train: the resumed state is at epoch {firstEpoch}, --epochs is {options.Epochs}");
         return new TrainReport(epoch, bestEpoch, best, trainLosses[^1], stoppedEarly, clock.Elapsed.TotalSeconds, trainLosses, validLosses) { CapReached = cap };
@@ -161,13 +173,13 @@ public static class Trainer
     }
 
     /// <summary>Stops before the optimizer applies a non-finite loss or gradient, naming the step and the parameter.</summary>
-    private static void CheckFinite(IWindowModel model, float loss, int epoch, int batch)
+    private static void CheckFinite(ITrainingTask task, float loss, int epoch, int batch)
     {
         string? bad = null;
-        for (int i = 0; i < model.Parameters.Count && bad is null; i++)
+        for (int i = 0; i < task.Parameters.Count && bad is null; i++)
         {
             // infinite when an element is not finite (or beyond ~1.8e19, whose float square overflows: a diverged step too)
-            if (!double.IsFinite(model.Device.SumSquares(model.Parameters[i].Grad))) bad = model.ParameterNames[i];
+            if (!double.IsFinite(task.Device.SumSquares(task.Parameters[i].Grad))) bad = task.ParameterNames[i];
         }
         if (float.IsFinite(loss) && bad is null) return;
         string what = float.IsFinite(loss) ? $"the gradient of '{bad}' is not finite (or beyond 1e19)"
@@ -187,19 +199,52 @@ public static class Trainer
         }
     }
 
-    private static float[][] Snapshot(IWindowModel model) => [.. model.Parameters.Select(p => p.Value.ToArray())];
+    private static float[][] Snapshot(IReadOnlyList<Parameter> parameters) => [.. parameters.Select(p => p.Value.ToArray())];
 
-    private static void Restore(IWindowModel model, float[][] weights)
+    private static void Restore(IReadOnlyList<Parameter> parameters, float[][] weights)
     {
-        for (int i = 0; i < weights.Length; i++) model.Parameters[i].Value.CopyFrom(weights[i]);
+        for (int i = 0; i < weights.Length; i++) parameters[i].Value.CopyFrom(weights[i]);
     }
 
-    private static string Report(int epoch, int firstEpoch, int epochs, double trainLoss, double? validLoss, long windows, double seconds)
+    private static string Report(int epoch, int firstEpoch, int epochs, double trainLoss, double? validLoss, long windows, double seconds, string? note)
     {
         double rate = windows / Math.Max(seconds, 1e-9);
         // the epoch cap's ETA: early stopping usually ends training well before it
         double eta = seconds / (epoch + 1 - firstEpoch) * (epochs - epoch - 1);
         string valid = validLoss is double v ? $" val {v:G4}" : "";
-        return $"epoch {epoch + 1}/{epochs} loss {trainLoss:G4}{valid} {rate:F0} windows/s ETA {eta:F0}s at most";
+        string extra = note is null ? "" : ", " + note;
+        return $"epoch {epoch + 1}/{epochs} loss {trainLoss:G4}{valid}{extra} {rate:F0} windows/s ETA {eta:F0}s at most";
+    }
+
+    /// <summary>Windows of a <see cref="TrainingSet"/> for an <see cref="IWindowModel"/>: a batch is copied into one
+    /// host buffer per side, so the model always sees [B, T, F] of the same B.</summary>
+    private sealed class WindowTask(IWindowModel model, TrainingSet train, TrainingSet? validation) : ITrainingTask
+    {
+        private float[] batchIn = [], batchTarget = [];
+
+        public Backend Device => model.Device;
+        public IReadOnlyList<Parameter> Parameters => model.Parameters;
+        public IReadOnlyList<string> ParameterNames => model.ParameterNames;
+        public int Count => train.Count;
+        public bool HasValidation => validation is { Count: > 0 };
+
+        public float Step(ReadOnlySpan<int> examples)
+        {
+            int stride = train.Stride, b = examples.Length;
+            if (batchIn.Length != b * stride)
+            {
+                batchIn = new float[b * stride];
+                batchTarget = new float[b * stride];
+            }
+            for (int j = 0; j < b; j++)
+            {
+                int w = examples[j];
+                train.Inputs.AsSpan(w * stride, stride).CopyTo(batchIn.AsSpan(j * stride));
+                train.Targets.AsSpan(w * stride, stride).CopyTo(batchTarget.AsSpan(j * stride));
+            }
+            return model.TrainStep(batchIn, batchTarget, b);
+        }
+
+        public double ValidationLoss(int batchSize) => Inference.Loss(model, validation!, batchSize);
     }
 }

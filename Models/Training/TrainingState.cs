@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using RnnEngine.Engine.IO;
-using RnnEngine.Models.Architectures;
+using RnnEngine.Engine.Layers;
 using RnnEngine.Engine.Optim;
 
 namespace RnnEngine.Models.Training;
@@ -20,16 +20,16 @@ public sealed record TrainingState(int NextEpoch, int OptimizerSteps, double Bes
     /// other settings or data is refused; null in states written before it was kept.</summary>
     public string? Fingerprint { get; init; }
 
-    internal static TrainingState Capture(IWindowModel model, Optimizer optimizer, int nextEpoch, double best, int bestEpoch,
+    internal static TrainingState Capture(IReadOnlyList<Parameter> parameters, Optimizer optimizer, int nextEpoch, double best, int bestEpoch,
         List<double> trainLosses, List<double> validLosses, float[][]? bestWeights) =>
         new(nextEpoch, optimizer.Steps, best, bestEpoch, [.. trainLosses], [.. validLosses],
-            [.. model.Parameters.Select(p => p.Value.ToArray())], bestWeights, [.. optimizer.State.Select(t => t.ToArray())]);
+            [.. parameters.Select(p => p.Value.ToArray())], bestWeights, [.. optimizer.State.Select(t => t.ToArray())]);
 
-    internal void Restore(IWindowModel model, Optimizer optimizer)
+    internal void Restore(IReadOnlyList<Parameter> parameters, Optimizer optimizer)
     {
-        if (Weights.Length != model.Parameters.Count || OptimizerState.Length != optimizer.State.Count)
-            throw new ArgumentException($"training state holds {Weights.Length} parameters and {OptimizerState.Length} optimizer tensors, the model has {model.Parameters.Count} and {optimizer.State.Count}");
-        for (int i = 0; i < Weights.Length; i++) model.Parameters[i].Value.CopyFrom(Weights[i]);
+        if (Weights.Length != parameters.Count || OptimizerState.Length != optimizer.State.Count)
+            throw new ArgumentException($"training state holds {Weights.Length} parameters and {OptimizerState.Length} optimizer tensors, the model has {parameters.Count} and {optimizer.State.Count}");
+        for (int i = 0; i < Weights.Length; i++) parameters[i].Value.CopyFrom(Weights[i]);
         for (int i = 0; i < OptimizerState.Length; i++) optimizer.State[i].CopyFrom(OptimizerState[i]);
         optimizer.RestoreSteps(OptimizerSteps);
     }

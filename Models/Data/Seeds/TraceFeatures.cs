@@ -11,6 +11,9 @@ namespace RnnEngine.Models.Data.Seeds;
 /// </summary>
 public static class TraceFeatures
 {
+    /// <summary>The variables (event ids) of seed 002's program traces: the one-hot width of a trace's rows.</summary>
+    public const int Variables = 16;
+
     public static Series Build(ProgramTrace trace, bool sameVariableGap = false)
     {
         int n = trace.Length, f = sameVariableGap ? 3 : 2;

@@ -38,7 +38,7 @@ public sealed record ProgramTraceSyntheticData(ProgramTrace Trace, IReadOnlyList
 /// </summary>
 public static class ProgramTraceSynthetic
 {
-    public const int Variables = 16;
+    public const int Variables = TraceFeatures.Variables;
     public const double CycleMicros = 100_000;
 
     private static readonly (int FirstId, int Count, int Every, int Offset)[] Tasks =

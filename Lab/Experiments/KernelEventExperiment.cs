@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using RnnEngine.Engine;
-using RnnEngine.Engine.Optim;
 using RnnEngine.Engine.Rng;
 using RnnEngine.Models.Architectures;
 using RnnEngine.Models.Data.Seeds;
 using RnnEngine.Models.Metrics;
+using RnnEngine.Models.Scoring;
+using RnnEngine.Models.Training;
 
 namespace RnnEngine.Models.Experiments;
 
@@ -34,8 +35,15 @@ public sealed record KernelEventOptions
     public int TestAnomalousTraces { get; init; } = 2;
     public int TestTicks { get; init; } = 5_000;
     public int AnomaliesPerTrace { get; init; } = 4;
-    public int InferenceBatch { get; init; } = 512;
+    public int InferenceBatch { get; init; } = TokenSegments.DefaultBatch;
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>The training part of these options for <see cref="Trainer"/> (the seed drives the shuffling too).</summary>
+    public TrainOptions Training() => new()
+    {
+        Epochs = Epochs, ExamplesPerEpoch = WindowsPerEpoch, BatchSize = Batch, LearningRate = LearningRate,
+        LearningRateDecay = LearningRateDecay, Seed = Seed,
+    };
 }
 
 /// <summary>One test trace's segment rates, labels and event counts.</summary>
@@ -77,7 +85,7 @@ public static class KernelEventExperiment
 
         using var model = new GruAttentionSeq2Seq(device, vocab.Size, o.Embedding, o.Hidden, o.State, o.Seed);
         var trainClock = Stopwatch.StartNew();
-        var (epochs, steps) = Train(device, model, train, vocab.StartId, o, progress);
+        var (epochs, steps) = TokenWindows.Fit(model, train, o.Window, vocab.StartId, o.Training(), progress);
         double trainSeconds = trainClock.Elapsed.TotalSeconds;
 
         var validationRates = validation.SelectMany(t => SegmentRates(model, t, vocab.StartId, o)).ToArray();
@@ -103,105 +111,6 @@ public static class KernelEventExperiment
             validationRates.Length, scores, epochs, model.Parameters.Sum(p => p.Length), steps, trainSeconds, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Teacher-forced training on stride-1 windows of the clean traces: source = start + Tx events, decoder
-    /// input = start + the first Tx - 1 targets, targets = the next Tx events. Only the sizes, epochs, windows per
-    /// epoch, batch, learning rate, decay and seed of <paramref name="o"/> are read (also by `train --model
-    /// gru-attention-seq2seq`).</summary>
-    public static (List<(double Loss, double Accuracy)> Epochs, int Steps) Train(Backend device, GruAttentionSeq2Seq model, KernelEventTrace[] traces,
-        int startId, KernelEventOptions o, TextWriter? progress)
-    {
-        int w = o.Window, tx = w + 1, ty = w, b = o.Batch, v = model.Vocabulary;
-        var positions = new List<(int Trace, int Start)>();
-        for (int t = 0; t < traces.Length; t++)
-            for (int p = 0; p + 2 * w <= traces[t].Length; p++) positions.Add((t, p));
-        int perEpoch = Math.Min(o.WindowsPerEpoch, positions.Count) / b * b;
-        if (perEpoch == 0) throw new ArgumentException($"kernel events: {positions.Count} training windows, fewer than one batch of {b}");
-        using var adam = new Adam(device, model.Parameters, o.LearningRate, lrDecay: o.LearningRateDecay);
-        var src = new int[tx * b];
-        var dec = new int[ty * b];
-        var tgt = new int[ty * b];
-        using var targets = device.Ids(ty * b);
-        using var dLogits = device.Zeros(ty * b, v);
-        var dLogitsSteps = dLogits.Reshape(ty, b, v);
-        var order = positions.ToArray();
-        var epochs = new List<(double, double)>();
-        ulong shuffleSeed = CounterRng.Hash(o.Seed, 0x5EED);
-        ulong draw = 0;
-        for (int epoch = 0; epoch < o.Epochs; epoch++)
-        {
-            for (int i = order.Length - 1; i > 0; i--)
-            {
-                int j = (int)(CounterRng.Uniform(shuffleSeed, draw++, 0, 1) * (i + 1));
-                (order[i], order[j]) = (order[j], order[i]);
-            }
-            double lossSum = 0, accSum = 0;
-            int batches = perEpoch / b;
-            for (int batch = 0; batch < batches; batch++)
-            {
-                for (int r = 0; r < b; r++)
-                {
-                    var (t, p) = order[batch * b + r];
-                    int[] ids = traces[t].Ids;
-                    src[r] = startId;
-                    dec[r] = startId;
-                    for (int k = 0; k < w; k++)
-                    {
-                        src[(k + 1) * b + r] = ids[p + k];
-                        tgt[k * b + r] = ids[p + w + k];
-                        if (k + 1 < ty) dec[(k + 1) * b + r] = ids[p + w + k];
-                    }
-                }
-                adam.ZeroGrad();
-                var logits = model.Forward(src, dec, tx, ty, b);
-                targets.CopyFrom(tgt);
-                float loss = device.SoftmaxCrossEntropy(logits.Reshape(ty * b, v), targets, KernelEventVocabulary.Padding, dLogits, out float acc);
-                model.Backward(dLogitsSteps);
-                adam.Step();
-                lossSum += loss; accSum += acc;
-            }
-            epochs.Add((lossSum / batches, accSum / batches));
-            progress?.WriteLine($"epoch {epoch + 1}/{o.Epochs}: loss {lossSum / batches:F4}, token accuracy {accSum / batches:F4}, lr {adam.CurrentLearningRate:G3}");
-        }
-        return (epochs, adam.Steps);
-    }
-
-    /// <summary>Stride-Tx windows decoded greedily; per segment of SegmentWindows windows the misclassification rate.
-    /// A trailing partial segment is dropped (as the seed's loop did).</summary>
-    public static double[] SegmentRates(GruAttentionSeq2Seq model, KernelEventTrace trace, int startId, KernelEventOptions o)
-    {
-        int w = o.Window, tx = w + 1, ty = w;
-        int windows = (trace.Length - w) / w;  // window k: input [k w, k w + w), target [k w + w, k w + 2 w)
-        int segments = windows / o.SegmentWindows;
-        windows = segments * o.SegmentWindows;
-        var wrong = new int[windows];
-        int b = Math.Min(o.InferenceBatch, Math.Max(windows, 1));
-        var src = new int[tx * b];
-        var pred = new int[ty * b];
-        int[] ids = trace.Ids;
-        for (int first = 0; first < windows; first += b)
-        {
-            int n = Math.Min(b, windows - first);
-            for (int r = 0; r < b; r++)
-            {
-                int p = (first + Math.Min(r, n - 1)) * w;  // a short last batch repeats its last window
-                src[r] = startId;
-                for (int k = 0; k < w; k++) src[(k + 1) * b + r] = ids[p + k];
-            }
-            model.Greedy(src, tx, ty, b, startId, pred);
-            for (int r = 0; r < n; r++)
-            {
-                int p = (first + r) * w, miss = 0;
-                for (int k = 0; k < w; k++) if (pred[k * b + r] != ids[p + w + k]) miss++;
-                wrong[first + r] = miss;
-            }
-        }
-        var rates = new double[segments];
-        for (int s = 0; s < segments; s++)
-        {
-            int sum = 0;
-            for (int k = 0; k < o.SegmentWindows; k++) sum += wrong[s * o.SegmentWindows + k];
-            rates[s] = (double)sum / (o.SegmentWindows * w);
-        }
-        return rates;
-    }
+    private static double[] SegmentRates(GruAttentionSeq2Seq model, KernelEventTrace trace, int startId, KernelEventOptions o) =>
+        TokenSegments.Rates(model, trace, startId, o.Window, o.SegmentWindows, o.InferenceBatch);
 }
