@@ -65,6 +65,7 @@ public static class EvalCommand
             EvaluationSuite.Compute(j.Index, j.Scores, j.Labels, predicted, source, value, (ulong)seed).AddTo(o, j.Count);
             if (data is not null) o["baselines"] = BaselineMetrics(data, columns, trainRows, j, stderr);
             json = o.ToJsonString();
+            stderr.WriteLine(Summary(o));
         }
         catch (DataFormatException e)
         {
@@ -89,6 +90,17 @@ public static class EvalCommand
         }
         stdout.WriteLine(json);
         return 0;
+    }
+
+    /// <summary>The headline figures for a person on stderr (the JSON line on stdout carries them all).</summary>
+    private static string Summary(JsonObject o)
+    {
+        static string F(JsonNode? n) => n is null ? "-" : n.GetValue<double>().ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+        string ranking = $"{o["count"]} rows, {o["positives"]} labelled: ROC AUC {F(o["roc_auc"])}, PR AUC {F(o["pr_auc"])}";
+        if (o["point"] is not JsonObject point) return ranking;
+        var random = o["random_baseline"] as JsonObject;
+        return ranking + $"; decisions: point F1 {F(point["f1"])} (precision {F(point["precision"])}, recall {F(point["recall"])}), " +
+            $"event F1 {F(o["event"]?["f1"])}; random score flagging as many: point F1 {F(random?["point"]?["f1"])}, event F1 {F(random?["event"]?["f1"])}";
     }
 
     /// <summary>ROC AUC and PR AUC of the raw z-score, Hotelling T^2 and PCA error (two columns or more) fitted on the first
