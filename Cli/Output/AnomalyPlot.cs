@@ -31,11 +31,13 @@ public sealed class AnomalyPlot
     public int Width { get; init; } = 1600;
     public int Height { get; init; } = 700;
 
-    // Colours a reader tells apart; labelled and flagged spans are translucent so their overlap stays visible.
+    // Colours a reader tells apart. Labelled anomalies shade the panel's full height; flagged rows are a red bar along
+    // its top edge, so where both fall on the same rows each stays recognisable (two overlapping translucent shades
+    // would mix into a third colour the legend does not name).
     private static readonly Color[] LineColors =
         [new(31, 119, 180), new(44, 160, 44), new(148, 103, 189), new(140, 86, 75), new(23, 190, 207), new(127, 127, 127)];
     private static readonly Color ScoreColor = new(255, 127, 14), ThresholdColor = new(214, 39, 40);
-    private static readonly Color LabelShade = new Color(255, 200, 0).WithAlpha(0.30), FlagShade = new Color(214, 39, 40).WithAlpha(0.30);
+    private static readonly Color LabelShade = new Color(255, 200, 0).WithAlpha(0.30), FlagShade = new Color(214, 39, 40).WithAlpha(0.85);
 
     // Fixed paddings so both panels' data areas line up under one x axis whatever their tick labels and legends.
     private const float LeftPad = 90, TitlePad = 62, XAxisPad = 52, GapPad = 14;
@@ -66,7 +68,8 @@ public sealed class AnomalyPlot
         if (Flagged is not null) Check(Flagged.Length, "flagged");
         if (Timestamps is not null) Check(Timestamps.Length, "timestamps");
 
-        string family = FontFamily ?? FontSetup.Ensure();
+        string chosen = FontSetup.Ensure();
+        string family = FontFamily ?? chosen;
         var figure = new Multiplot();
         bool twoPanels = Series.Count > 0;
         Plot scorePlot;
@@ -80,8 +83,6 @@ public sealed class AnomalyPlot
             top.Layout.Fixed(new PixelPadding(LeftPad, right, GapPad, TitlePad));
             scorePlot.Layout.Fixed(new PixelPadding(LeftPad, right, XAxisPad, GapPad));
             SetTitle(top);
-            // one x label for the figure: the top panel's ticks already share the bottom's positions
-            top.Axes.Bottom.TickLabelStyle.IsVisible = false;
         }
         else
         {
@@ -95,8 +96,9 @@ public sealed class AnomalyPlot
         var (xMin, xMax) = (Edge(0), Edge(Math.Max(n, 1)));
         foreach (var p in figure.GetPlots())
         {
-            if (Timestamps is not null) p.Axes.DateTimeTicksBottom();
+            if (Timestamps is not null) DateAxis(p);
             p.Axes.AutoScaleY();
+            AddFlagBar(p);
             p.Axes.SetLimitsX(xMin, xMax);
             p.Axes.Left.Label.FontSize = 15;
             p.Axes.Bottom.Label.FontSize = 15;
@@ -106,6 +108,8 @@ public sealed class AnomalyPlot
             SetFont(p, family);
         }
         scorePlot.XLabel(Timestamps is null ? XLabel : "time");
+        // one set of x tick labels for the figure: the top panel's ticks sit at the bottom's positions
+        if (twoPanels) figure.GetPlot(0).Axes.Bottom.TickLabelStyle.IsVisible = false;
 
         using Image image = figure.Render(Width, Height);
         return image.GetImageBytes(ImageFormat.Png, 100);
@@ -134,7 +138,7 @@ public sealed class AnomalyPlot
         if (seriesPanel) foreach (var s in Series) yield return s.Name;
         else { yield return ScoreName; yield return ThresholdText; }
         if (Labels is not null) yield return "labelled anomaly (none)";
-        if (Flagged is not null) yield return FlaggedName + " (none)";
+        if (Flagged is not null) yield return FlaggedName + " (top bar)";
     }
 
     /// <summary>
@@ -145,6 +149,15 @@ public sealed class AnomalyPlot
     {
         int longest = LegendTexts(false).Concat(Series.Count > 0 ? LegendTexts(true) : []).Max(t => t.Length);
         return Math.Clamp(longest * 7.6f + 70, 160, Width / 3f);
+    }
+
+    /// <summary>Dates as ISO (the invariant culture would write month/day/year), the time only where the tick has one.</summary>
+    private static void DateAxis(Plot plot)
+    {
+        var axis = plot.Axes.DateTimeTicksBottom();
+        if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
+            ticks.LabelFormatter = d => d.TimeOfDay == TimeSpan.Zero ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+                : d.ToString(d.Second == 0 && d.Millisecond == 0 ? "yyyy-MM-dd\nHH:mm" : "yyyy-MM-dd\nHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private void Check(int length, string what)
@@ -203,31 +216,45 @@ public sealed class AnomalyPlot
 
     private void AddSpans(Plot plot)
     {
-        AddSpans(plot, Labels, LabelShade);
-        AddSpans(plot, Flagged, FlagShade);
-    }
-
-    private void AddSpans(Plot plot, bool[]? marks, Color shade)
-    {
-        if (marks is null) return;
-        foreach (var (a, b) in Runs(marks))
+        if (Labels is null) return;
+        foreach (var (a, b) in Runs(Labels))
         {
-            var span = plot.Add.HorizontalSpan(Edge(a), Edge(b), shade);
+            var span = plot.Add.HorizontalSpan(Edge(a), Edge(b), LabelShade);
             span.LineWidth = 0;
             span.EnableAutoscale = false;
         }
     }
 
+    /// <summary>Fraction of the panel's height above the data kept for the flagged bar, and the bar's own height.</summary>
+    private const double BarRoom = 0.10, BarHeight = 0.065;
+
+    /// <summary>After the y axis is fitted to the data: the flagged bar in room added above it, then the limits fixed.</summary>
+    private void AddFlagBar(Plot plot)
+    {
+        AxisLimits limits = plot.Axes.GetLimits();
+        double bottom = limits.Bottom, top = limits.Top, range = top - bottom;
+        if (!double.IsFinite(range) || range <= 0) { bottom = 0; top = 1; range = 1; }
+        if (Flagged is null) { plot.Axes.SetLimitsY(bottom, top); return; }
+        double barTop = top + BarRoom * range, barBottom = barTop - BarHeight * range;
+        foreach (var (a, b) in Runs(Flagged))
+        {
+            var bar = plot.Add.Rectangle(Edge(a), Edge(b), barBottom, barTop);
+            bar.FillColor = FlagShade;
+            bar.LineWidth = 0;
+        }
+        plot.Axes.SetLimitsY(bottom, barTop + 0.01 * range);
+    }
+
     private void AddSpanLegend(Plot plot)
     {
         AddSpanLegend(plot, Labels, LabelShade, "labelled anomaly");
-        AddSpanLegend(plot, Flagged, FlagShade, FlaggedName);
+        AddSpanLegend(plot, Flagged, FlagShade, FlaggedName + " (top bar)");
     }
 
     private static void AddSpanLegend(Plot plot, bool[]? marks, Color shade, string name)
     {
         if (marks is null) return;
-        // the legend names the shading even where there is none of it, so a reader knows it was looked for
+        // the legend names the marking even where there is none of it, so a reader knows it was looked for
         string text = marks.Contains(true) ? name : name + " (none)";
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = text, FillColor = shade, LineWidth = 0 });
     }

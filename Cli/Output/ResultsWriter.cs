@@ -105,7 +105,7 @@ public static class ResultsWriter
             Threshold = plot.Threshold,
             Labels = plot.Labels,
             Flagged = flagged,
-            FlaggedName = "flagged (score > threshold)",
+            FlaggedName = "flagged: score > threshold",
         };
     }
 

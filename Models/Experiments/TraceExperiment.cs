@@ -180,7 +180,7 @@ public static class TraceExperiment
                 [model.Kind] = new(plotSeries, plotScore, rule.Value, labels)
                 {
                     SeriesName = "ln(1 + time since previous event)", ValueLabel = "value (min-max scaled)",
-                    ScoreName = $"error, trailing mean of {o.Smooth}", Data = "SYNTHETIC program trace (test events)",
+                    ScoreName = o.Smooth > 1 ? $"prediction error, trailing mean of {o.Smooth}" : "prediction error", Data = "SYNTHETIC program trace (test events)",
                 },
             },
             settings, clock.Elapsed.TotalSeconds) { Detection = detection };
