@@ -7,8 +7,9 @@ public sealed record PlotLine(string Name, double[] Values);
 
 /// <summary>
 /// The figure behind every PNG the CLI writes: a title, the input series on top (when any), the anomaly score with its
-/// threshold below, labelled and flagged anomalies shaded across both panels, a legend on each panel, and one x axis
-/// (row or window index, or dates). Drawn with ScottPlot; long series are cut to a min/max pair per pixel column first.
+/// threshold below, labelled anomalies shaded and flagged positions barred across both panels, a legend on each panel,
+/// and one x axis (row or window index, or dates). Drawn with ScottPlot; long series are cut to a min/max pair per pixel
+/// column first.
 /// </summary>
 public sealed class AnomalyPlot
 {
@@ -16,7 +17,8 @@ public sealed class AnomalyPlot
     /// <summary>Smaller second title line, e.g. which columns are drawn.</summary>
     public string? Subtitle { get; init; }
     public string XLabel { get; init; } = "row";
-    /// <summary>One date per position; the x axis then shows dates instead of <see cref="XLabel"/> indices.</summary>
+    /// <summary>One date per position; the x axis then shows dates instead of <see cref="XLabel"/> indices (unless they
+    /// do not increase: an axis cannot place rows by dates that go back or repeat).</summary>
     public DateTime[]? Timestamps { get; init; }
     public IReadOnlyList<PlotLine> Series { get; init; } = [];
     public string SeriesLabel { get; init; } = "value";
@@ -30,6 +32,8 @@ public sealed class AnomalyPlot
     public string FlaggedName { get; init; } = "flagged";
     public int Width { get; init; } = 1600;
     public int Height { get; init; } = 700;
+    /// <summary>Names the typeface instead of <see cref="FontSetup"/>'s choice (the embedded one: <see cref="FontSetup.EmbeddedFamily"/>).</summary>
+    internal string? FontFamily { get; init; }
 
     // Colours a reader tells apart. Labelled anomalies shade the panel's full height; flagged rows are a red bar along
     // its top edge, so where both fall on the same rows each stays recognisable (two overlapping translucent shades
@@ -96,7 +100,7 @@ public sealed class AnomalyPlot
         var (xMin, xMax) = (Edge(0), Edge(Math.Max(n, 1)));
         foreach (var p in figure.GetPlots())
         {
-            if (Timestamps is not null) DateAxis(p);
+            if (Dates is not null) DateAxis(p);
             p.Axes.AutoScaleY();
             AddFlagBar(p);
             p.Axes.SetLimitsX(xMin, xMax);
@@ -107,16 +111,13 @@ public sealed class AnomalyPlot
             p.Legend.FontSize = 13;
             SetFont(p, family);
         }
-        scorePlot.XLabel(Timestamps is null ? XLabel : "time");
+        scorePlot.XLabel(Dates is not null ? "time" : Timestamps is not null ? XLabel + " (the timestamps do not increase)" : XLabel);
         // one set of x tick labels for the figure: the top panel's ticks sit at the bottom's positions
         if (twoPanels) figure.GetPlot(0).Axes.Bottom.TickLabelStyle.IsVisible = false;
 
         using Image image = figure.Render(Width, Height);
         return image.GetImageBytes(ImageFormat.Png, 100);
     }
-
-    /// <summary>Names the typeface instead of <see cref="FontSetup"/>'s choice (the embedded one: <see cref="FontSetup.EmbeddedFamily"/>).</summary>
-    internal string? FontFamily { get; init; }
 
     private static void SetFont(Plot plot, string family)
     {
@@ -323,14 +324,32 @@ public sealed class AnomalyPlot
         return runs;
     }
 
-    private double X(int i) => Timestamps is null ? i : Timestamps[i].ToOADate();
+    private double[]? dates;
+    private bool datesChecked;
+
+    /// <summary><see cref="Timestamps"/> as axis coordinates when they strictly increase, else null (the x axis is then the index).</summary>
+    private double[]? Dates
+    {
+        get
+        {
+            if (datesChecked) return dates;
+            datesChecked = true;
+            if (Timestamps is null) return null;
+            var x = Timestamps.Select(t => t.ToOADate()).ToArray();
+            for (int i = 1; i < x.Length; i++) if (!(x[i] > x[i - 1])) return null;
+            return dates = x;
+        }
+    }
+
+    private double X(int i) => Dates is { } d ? d[i] : i;
 
     /// <summary>The boundary before position <paramref name="i"/> (i = n: after the last), halfway between neighbours.</summary>
     private double Edge(int i)
     {
         int n = Score.Length;
         if (n == 0) return i;
-        if (n == 1) return X(0) + (i == 0 ? -0.5 : 0.5) * (Timestamps is null ? 1 : 1.0 / 24);
+        // one position: half a row either side, or half an hour (in days) on a date axis
+        if (n == 1) return X(0) + (i == 0 ? -0.5 : 0.5) * (Dates is null ? 1 : 1.0 / 24);
         if (i == 0) return X(0) - (X(1) - X(0)) / 2;
         if (i >= n) return X(n - 1) + (X(n - 1) - X(n - 2)) / 2;
         return (X(i - 1) + X(i)) / 2;

@@ -104,12 +104,16 @@ public sealed class ScorePlotTests : IDisposable
     }
 
     [Fact]
-    public void DatesOnTheXAxisAndMismatchedLengthsRefused()
+    public void DatesOnTheXAxisAndMismatchedLengthsRefusedWithoutAFile()
     {
         var start = new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc);
         string path = files.PathOf("dated.png");
         Write(path, "dated", timestamps: Enumerable.Range(0, Rows).Select(i => start.AddMinutes(i)).ToArray());
         Assert.Equal((1600, 700), Ihdr(File.ReadAllBytes(path)));
+        // a repeated timestamp (a clock set back) cannot place rows on a date axis: the plot falls back to the row index
+        string repeated = files.PathOf("repeated.png");
+        Write(repeated, "repeated", timestamps: Enumerable.Range(0, Rows).Select(i => start.AddMinutes(i == 10 ? 9 : i)).ToArray());
+        Assert.True(new FileInfo(repeated).Length > 10_000);
 
         string bad = files.PathOf("bad.png");
         Assert.Throws<ArgumentException>(() => Write(bad, "short", timestamps: [start]));
