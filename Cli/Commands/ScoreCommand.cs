@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using RnnEngine.Cli.Output;
 using RnnEngine.Engine;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Detection;
@@ -23,22 +24,27 @@ public static class ScoreCommand
         var threads = Opt.Threads();
         var noHeader = Opt.NoHeader();
         var missing = Opt.Missing();
+        var plot = Opt.Text("--plot", "FILE.png", "also draw the data (top), the score and threshold (bottom) and the flagged rows to this PNG");
+        var labels = Opt.Text("--labels", "LABELS.csv", "with --plot: shade these labelled anomalies too (index,label or one 0/1 column)");
         var c = new Command("score", "score every row of a file with a trained model and flag those above its threshold")
         {
-            model, data, outPath, device, threads, noHeader, missing,
+            model, data, outPath, device, threads, noHeader, missing, plot, labels,
         };
         c.SetAction(p => Run(p.GetValue(model)!, p.GetValue(data)!, p.GetValue(outPath)!, p.GetValue(device)!, p.GetValue(threads),
-            p.GetValue(noHeader), p.MissingPolicy(missing), stdout, stderr));
+            p.GetValue(noHeader), p.MissingPolicy(missing), p.GetValue(plot), p.GetValue(labels), stdout, stderr));
         return c;
     }
 
     private static int Run(string modelPath, string data, string outPath, string device, int threads, bool noHeader, MissingPolicy missing,
-        TextWriter stdout, TextWriter stderr)
+        string? plotPath, string? labelsPath, TextWriter stdout, TextWriter stderr)
     {
-        OutputPath.Check("--out", outPath, ("--model", modelPath), ("--data", data));
+        OutputPath.Check("--out", outPath, ("--model", modelPath), ("--data", data), ("--labels", labelsPath));
+        if (plotPath is not null) OutputPath.Check("--plot", plotPath, ("--model", modelPath), ("--data", data), ("--labels", labelsPath), ("--out", outPath));
+        if (labelsPath is not null && plotPath is null) throw new UsageException("--labels is drawn by --plot: give --plot FILE.png too (eval compares scores with labels)");
         if (TokenDetectorFile.IsTokenModel(modelPath))
         {
             if (noHeader || missing != MissingPolicy.Error) throw new UsageException("a kernel-event trace has its own header and no missing cells: --no-header and --missing do not apply");
+            if (plotPath is not null) throw new UsageException("--plot draws numeric rows; a kernel-event model's scores are per segment of a trace");
             return TokenCommands.Score(modelPath, data, outPath, device, threads, stdout, stderr);
         }
         using var outLock = OutputPath.Lock("--out", outPath);
@@ -50,13 +56,25 @@ public static class ScoreCommand
         CsvReadResult read = DataFile.Read(detector.Config.Format, data, !noHeader && columns.Count > 0 ? columns : null, noHeader, missing,
             detector.Config.ResampleSeconds);
         Series series = read.Series;
-        double[] scores = WithDroppedRows(detector.ScoreRows(series), read.Missing.DroppedRows);
+        // the labels are read before the scoring, so a bad file costs no work
+        bool[]? labelled = labelsPath is null ? null : LabelFile.Read(labelsPath, series.Length + read.Missing.DroppedRows.Count);
+        double[] rowScores = detector.ScoreRows(series);
+        double[] scores = WithDroppedRows(rowScores, read.Missing.DroppedRows);
         if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());
         bool[] flags = detector.Flags(scores);
         int flagged = Write(outPath, scores, flags);
         int events = RnnEngine.Models.Metrics.Segments.Find(flags).Length;
+        if (plotPath is not null)
+        {
+            var dropped = read.Missing.DroppedRows.ToHashSet();
+            bool[] Kept(bool[] all) => [.. all.Where((_, i) => !dropped.Contains(i))];
+            ScorePlot.Write(plotPath, $"{detector.Config.Model} on {Path.GetFileName(data)} (model {Path.GetFileName(modelPath)})",
+                series.ColumnNames, series.Values, series.Features, rowScores, detector.Threshold, Kept(flags), labelled is null ? null : Kept(labelled),
+                series.Timestamps);
+        }
         stdout.WriteLine($"scored {series.Length} rows with {detector.Config.Model}: {flagged} rows flagged in {events} events " +
-            $"(threshold {detector.Threshold:G4}, {detector.Config.ThresholdRule}, event gap {detector.Config.EventGap}); wrote {outPath}");
+            $"(threshold {detector.Threshold:G4}, {detector.Config.ThresholdRule}, event gap {detector.Config.EventGap}); wrote {outPath}" +
+            (plotPath is null ? "" : $" and {plotPath}"));
         return 0;
     }
 

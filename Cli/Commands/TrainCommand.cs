@@ -83,6 +83,7 @@ public static class TrainCommand
             traceLabels ? labels : null);
         Series series = read.Series;
         if (missing != MissingPolicy.Error) stderr.WriteLine(read.Missing.Describe());
+        if (!quiet && series.TimestampColumn is string clock) stderr.WriteLine($"column '{clock}' holds dates: kept out of the model (the plots' time axis)");
         if (labels is not null && !traceLabels)
         {
             // one label per input data row: those of dropped rows go with them

@@ -75,12 +75,21 @@ public static class KernelEventResultsWriter
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         File.Move(path + ".tmp", path, overwrite: true);
 
-        foreach (var t in r.Traces)
-        {
-            new PngPlot(1600, 220)
-                .AddPanel(t.Rates, PngPlot.Orange, r.Threshold)
-                .Labels(t.Labels)
-                .Save(Path.Combine(dir, "kernel-events-" + t.Name + ".png"));
-        }
+        foreach (var t in r.Traces) Plot(r, t).Save(Path.Combine(dir, "kernel-events-" + t.Name + ".png"));
     }
+
+    internal static AnomalyPlot Plot(KernelEventResult r, KernelTraceScore t) => new()
+    {
+        Title = $"gru-attention-seq2seq on kernel-events-synthetic (seed 004): test trace {t.Name}",
+        Subtitle = string.Create(CultureInfo.InvariantCulture,
+            $"SYNTHETIC QNX kernel-event trace, {t.Rates.Length} segments of {r.Options.SegmentWindows} windows, {t.Anomalies} injected windows"),
+        XLabel = "segment",
+        Score = t.Rates,
+        ScoreName = "segment score (mismatched predicted tokens)",
+        ScoreLabel = "mismatch rate",
+        Threshold = r.Threshold,
+        Labels = t.Labels,
+        Flagged = t.Flagged,
+        FlaggedName = "flagged segment",
+    };
 }

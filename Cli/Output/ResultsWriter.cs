@@ -85,14 +85,28 @@ public static class ResultsWriter
         File.WriteAllText(path + ".tmp", json);
         File.Move(path + ".tmp", path, overwrite: true);
 
-        foreach (var (name, plot) in r.Plots)
+        foreach (var (name, plot) in r.Plots) Plot(r, name, plot).Save(Path.Combine(dir, name + ".png"));
+    }
+
+    internal static AnomalyPlot Plot(ExperimentResult r, string name, PlotData plot)
+    {
+        var model = r.Models.FirstOrDefault(m => m.Name == name);
+        string task = model is null ? "" : ": " + model.Task;
+        // the figure shows the plotted score against the threshold, so that is what it marks as flagged
+        bool[]? flagged = plot.Threshold is double t ? plot.Score.Select(s => s > t).ToArray() : null;
+        return new AnomalyPlot
         {
-            var png = new PngPlot(1600, 220)
-                .AddPanel(plot.Series, PngPlot.Blue)
-                .AddPanel(plot.Score, PngPlot.Orange, plot.Threshold)
-                .Labels(plot.Labels);
-            png.Save(Path.Combine(dir, name + ".png"));
-        }
+            Title = $"{name} on {r.Experiment} (seed {r.Seed}){task}",
+            Subtitle = plot.Data,
+            Series = [new PlotLine(plot.SeriesName, plot.Series)],
+            SeriesLabel = plot.ValueLabel,
+            Score = plot.Score,
+            ScoreName = plot.ScoreName,
+            Threshold = plot.Threshold,
+            Labels = plot.Labels,
+            Flagged = flagged,
+            FlaggedName = "flagged: score > threshold",
+        };
     }
 
     private static double? Num(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;

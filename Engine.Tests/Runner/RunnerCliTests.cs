@@ -154,6 +154,7 @@ public sealed class RunnerCliTests : IDisposable
         Assert.Equal(39, doc.RootElement.GetProperty("models")[0].GetProperty("test_windows").GetInt32());
         byte[] png = File.ReadAllBytes(Path.Combine(outDir, "encdec-ad.png"));
         Assert.Equal(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 }, png[..8]);
+        Assert.True(png.Length > 10_000, $"{png.Length} bytes: a plot with text, not an empty frame");
         Assert.Contains("encdec-ad", r.Out);
     }
 }

@@ -28,7 +28,17 @@ public sealed record ModelResult(
 /// What a plot needs: the test series (one feature shown), a score per series row (NaN where none), the threshold,
 /// and the per-row anomaly labels.
 /// </summary>
-public sealed record PlotData(double[] Series, double[] Score, double? Threshold, bool[] Labels);
+public sealed record PlotData(double[] Series, double[] Score, double? Threshold, bool[] Labels)
+{
+    /// <summary>What <see cref="Series"/> is, for the plot's legend.</summary>
+    public string SeriesName { get; init; } = "series";
+    /// <summary>The series' axis: its unit or scaling.</summary>
+    public string ValueLabel { get; init; } = "value";
+    /// <summary>What <see cref="Score"/> is, for the plot's legend.</summary>
+    public string ScoreName { get; init; } = "anomaly score";
+    /// <summary>Where the rows come from, for the plot's title.</summary>
+    public string Data { get; init; } = "test rows";
+}
 
 public sealed record ExperimentResult(string Experiment, string Seed, string Device, IReadOnlyList<ModelResult> Models,
     IReadOnlyDictionary<string, PlotData> Plots, IReadOnlyDictionary<string, string> Settings, double Seconds)

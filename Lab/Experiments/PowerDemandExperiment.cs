@@ -105,7 +105,10 @@ public static class PowerDemandExperiment
             ["split"] = $"sN {split.SN.Length}, vN1 {split.VN1.Length}, vN2 {split.VN2.Length}, tN {split.TN.Length}, vA {split.VA.Length}, tA {split.TA.Length}",
         };
         var models = new List<ModelResult> { result };
-        var plots = new Dictionary<string, PlotData> { ["encdec-ad"] = new(plotSeries, plotScore, threshold, stream.Labels!) };
+        var plots = new Dictionary<string, PlotData> { ["encdec-ad"] = new(plotSeries, plotScore, threshold, stream.Labels!)
+        {
+            SeriesName = "power demand", ValueLabel = "power demand (raw)", ScoreName = "point score (error likelihood)", Data = PlotSource,
+        } };
         IReadOnlyDictionary<string, double>? metrics = null;
         IReadOnlyList<UpdateRecord> updates = [];
         if (o.Online is OnlineOptions online)
@@ -136,7 +139,10 @@ public static class PowerDemandExperiment
             var onlinePlot = new double[stream.Length];
             Array.Fill(onlinePlot, double.NaN);
             for (int w = 0; w < testWindows.Count; w++) onlinePlot.AsSpan(testWindows.Starts[w], T).Fill(onlineScores[w]);
-            plots["encdec-ad-online"] = new(plotSeries, onlinePlot, null, stream.Labels!);
+            plots["encdec-ad-online"] = new(plotSeries, onlinePlot, null, stream.Labels!)
+            {
+                SeriesName = "power demand", ValueLabel = "power demand (raw)", ScoreName = "window score, updated online", Data = PlotSource,
+            };
             metrics = new Dictionary<string, double>
             {
                 ["online_roc_auc"] = withUpdates.RocAuc, ["static_roc_auc"] = result.RocAuc,
@@ -153,6 +159,7 @@ public static class PowerDemandExperiment
     }
 
     private const string RowLevel = "test rows; each row takes its week's score and decision";
+    private const string PlotSource = "data/powerdemand/power_data.txt, stream after the 12 initialisation weeks";
 
     /// <summary>The evaluation suite over the stream's rows, each row carrying its week's score and flag (so point-wise figures count rows).</summary>
     private static EvaluationSuite EvaluateRows(WindowSet windows, double[] windowScores, bool[] flagged, double? threshold)

@@ -104,7 +104,11 @@ public static class SineExperiment
                 Evaluation = EvaluationSuite.Compute(null, scores, windowLabels, null, null, null),
                 EvaluationLevel = "test windows (no threshold)",
             });
-            plots[name] = new PlotData(test.Data.Select(v => (double)v).ToArray(), MovingMean(pointScore, 1000), null, labels);
+            plots[name] = new PlotData(test.Data.Select(v => (double)v).ToArray(), MovingMean(pointScore, 1000), null, labels)
+            {
+                SeriesName = "abn.csv", ValueLabel = "value (scaled by the training std)",
+                ScoreName = "squared error, moving mean of 1,000 samples", Data = "data/sine_seed003/abn.csv (test: 800 windows of 400)",
+            };
         }
         var settings = new Dictionary<string, string>
         {

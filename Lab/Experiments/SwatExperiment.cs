@@ -266,6 +266,10 @@ public static class SwatExperiment
             int next = w + 1 < windows.Count ? windows.Starts[w + 1] + window - 1 : test.Length;
             for (int t = end; t < next; t++) score[t] = scores[w];
         }
-        return new PlotData(series, score, threshold, test.Labels ?? new bool[test.Length]);
+        return new PlotData(series, score, threshold, test.Labels ?? new bool[test.Length])
+        {
+            SeriesName = "LIT101 (1 of 51 columns)", ValueLabel = "LIT101 (raw)", ScoreName = "score of the last window ending at the row",
+            Data = "SYNTHETIC SWaT attack period (test rows)",
+        };
     }
 }

@@ -175,7 +175,14 @@ public static class TraceExperiment
             ["training"] = "targets = the window shifted by one event (MSE at every step); early stopping on the last 20 % of the training windows",
         };
         return new ExperimentResult("traces-synthetic", "002", device.Name, [modelResult],
-            new Dictionary<string, PlotData> { [model.Kind] = new(plotSeries, plotScore, rule.Value, labels) },
+            new Dictionary<string, PlotData>
+            {
+                [model.Kind] = new(plotSeries, plotScore, rule.Value, labels)
+                {
+                    SeriesName = "ln(1 + time since previous event)", ValueLabel = "value (min-max scaled)",
+                    ScoreName = o.Smooth > 1 ? $"prediction error, trailing mean of {o.Smooth}" : "prediction error", Data = "SYNTHETIC program trace (test events)",
+                },
+            },
             settings, clock.Elapsed.TotalSeconds) { Detection = detection };
     }
 

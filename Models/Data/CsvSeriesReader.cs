@@ -10,6 +10,8 @@ public sealed record CsvReadResult(Series Series, MissingReport Missing);
 /// Reads a numeric CSV into a <see cref="Series"/> with CsvHelper's parser (quoting, delimiters). Every problem is a
 /// <see cref="DataFormatException"/> naming file, line and column: no silent NaN, no short rows padded with zeros.
 /// Missing cells (empty, NaN, infinity, NA) follow <see cref="CsvReadOptions.Missing"/>, an error by default.
+/// With a header, a column whose first data cell is a date and not a number (NAB's `timestamp`, a logger's `time`) is
+/// not a feature: its times go to <see cref="Series.Timestamps"/> (the first such column), every row must hold one.
 /// </summary>
 public static class CsvSeriesReader
 {
@@ -77,7 +79,8 @@ public static class CsvSeriesReader
 
         MissingPolicy policy = options.Missing;
         int[]? selected = null;
-        int label = -1;
+        int label = -1, clock = -1;
+        var times = new List<DateTime>();
         string[] names = [];
         var values = new List<float>();
         var labels = new List<bool>();
@@ -94,7 +97,7 @@ public static class CsvSeriesReader
                 throw new DataFormatException(path, line, null, $"ragged row: expected {width} fields like the {(header is null ? "first row" : "header")}, got {count}");
             if (selected is null)
             {
-                (selected, label, names) = Resolve(path, options, header, width);
+                (selected, label, names, clock) = Resolve(path, options, header, width, parser);
                 previous = new float[selected.Length];
             }
             int rowStart = values.Count, missingHere = 0;
@@ -136,6 +139,10 @@ public static class CsvSeriesReader
                             $"expected a finite number, got {DataFormatException.Quote(cell)} (a missing value; a missing-value policy {MissingPolicies.Names} can accept it)");
                 }
             }
+            DateTime time = default;
+            if (clock >= 0 && !TryTime(parser.GetString(clock) ?? "", out time))
+                throw new DataFormatException(path, line, ColumnName(header, clock),
+                    $"expected a date and time like the first row's, got {DataFormatException.Quote(parser.GetString(clock))}");
             bool labelValue = false;
             if (label >= 0)
             {
@@ -155,11 +162,15 @@ public static class CsvSeriesReader
                 }
             }
             if (label >= 0) labels.Add(labelValue);
+            if (clock >= 0) times.Add(time);
         }
         if (selected is null) throw new DataFormatException(path, null, null, "empty file: expected at least one data row");
         if (values.Count == 0)
             throw new DataFormatException(path, null, null, $"no data left: all {dropped.Count} rows have a missing value and were dropped");
-        var series = new Series(values.ToArray(), selected.Length, label >= 0 ? labels.ToArray() : null, path, names);
+        var series = new Series(values.ToArray(), selected.Length, label >= 0 ? labels.ToArray() : null, path, names)
+        {
+            Timestamps = clock >= 0 ? times.ToArray() : null, TimestampColumn = clock >= 0 ? header![clock] : null,
+        };
         return new CsvReadResult(series, new MissingReport(policy, missingCells, missingRows, dropped.ToArray()));
     }
 
@@ -178,7 +189,15 @@ public static class CsvSeriesReader
     /// <summary>Header names go into messages: keep a corrupt or binary header from flooding them.</summary>
     private static string Clip(string s) => s.Length > 40 ? s[..40] + "..." : s;
 
-    private static (int[] Selected, int Label, string[] Names) Resolve(string path, CsvReadOptions o, string[]? header, int width)
+    /// <summary>A date and time in an invariant form (ISO 8601, "2014-05-14 01:14:00", ...), read as UTC.</summary>
+    private static bool TryTime(string cell, out DateTime time) =>
+        DateTime.TryParse(cell, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+
+    private static bool IsTimeCell(string cell) =>
+        !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _) && TryTime(cell, out _);
+
+    /// <param name="first">the parser on the first data row: a date column is found from its cells</param>
+    private static (int[] Selected, int Label, string[] Names, int Clock) Resolve(string path, CsvReadOptions o, string[]? header, int width, CsvReader first)
     {
         int Find(string name) => Array.IndexOf(header!, name) is int i and >= 0 ? i
             : throw new DataFormatException(path, 1, $"'{name}'", $"missing column: the header has {HeaderList(header!)}{DelimiterHint(header!, o.Delimiter)}");
@@ -186,12 +205,16 @@ public static class CsvSeriesReader
             : throw new DataFormatException(path, null, $"#{index + 1}", $"missing column: rows have {width} fields (0-based index {index} requested)");
 
         int label = o.LabelColumn is not null ? Find(o.LabelColumn) : o.LabelColumnIndex is int li ? Check(li) : -1;
+        // only with a header: without one, a date in the first row is more likely a mistake than a clock
+        int[] times = header is null ? [] : [.. Enumerable.Range(0, width).Where(c => c != label && IsTimeCell(first.GetString(c) ?? ""))];
         int[] selected = o.Columns is not null ? o.Columns.Select(Find).ToArray()
             : o.ColumnIndices is not null ? o.ColumnIndices.Select(Check).ToArray()
-            : Enumerable.Range(0, width).Where(c => c != label).ToArray();
-        if (selected.Length == 0) throw new DataFormatException(path, null, null, "no feature column selected");
+            : Enumerable.Range(0, width).Where(c => c != label && !times.Contains(c)).ToArray();
+        if (selected.Length == 0)
+            throw new DataFormatException(path, null, null, times.Length > 0 ? "no feature column: the only column holds dates" : "no feature column selected");
+        int clock = times.Where(c => !selected.Contains(c)).DefaultIfEmpty(-1).First();
         string[] names = selected.Select(c => header is null ? c.ToString(CultureInfo.InvariantCulture) : header[c]).ToArray();
-        return (selected, label, names);
+        return (selected, label, names, clock);
     }
 
     /// <summary>The header's names for a message, at most 20 of them.</summary>

@@ -12,6 +12,10 @@ public sealed class Series
     public bool[]? Labels { get; }
     public string Source { get; }
     public IReadOnlyList<string> ColumnNames { get; }
+    /// <summary>One time per row when the file had a column of dates (kept out of <see cref="Values"/>), else null.</summary>
+    public DateTime[]? Timestamps { get; init; }
+    /// <summary>The header name of that column.</summary>
+    public string? TimestampColumn { get; init; }
 
     public Series(float[] values, int features, bool[]? labels = null, string source = "", IReadOnlyList<string>? columnNames = null)
     {
@@ -37,8 +41,14 @@ public sealed class Series
             throw new ArgumentOutOfRangeException(nameof(count), $"rows [{start}, {start + count}) outside a series of {Length} rows");
         float[] v = Values.AsSpan(start * Features, count * Features).ToArray();
         bool[]? l = Labels?.AsSpan(start, count).ToArray();
-        return new Series(v, Features, l, Source, ColumnNames);
+        return new Series(v, Features, l, Source, ColumnNames)
+        {
+            Timestamps = Timestamps?.AsSpan(start, count).ToArray(), TimestampColumn = TimestampColumn,
+        };
     }
 
-    public Series WithLabels(bool[] labels) => new(Values, Features, labels, Source, ColumnNames);
+    public Series WithLabels(bool[] labels) => new(Values, Features, labels, Source, ColumnNames)
+    {
+        Timestamps = Timestamps, TimestampColumn = TimestampColumn,
+    };
 }
