@@ -69,10 +69,17 @@ public sealed class NpzReaderTests : IDisposable
     }
 
     [Fact]
-    public void FortranOrderAndShortDataAndMissingArrayAreRefused()
+    public void FortranOrderIsTransposedToRows()
     {
-        string fortran = Npz("d.npz", ("X", Npy("<f8", "(1, 1)", Bytes(1.0), fortran: true)), ("y", Npy("<i8", "(1,)", Bytes(0L))));
-        Assert.Contains("Fortran", Assert.Throws<DataFormatException>(() => NpzReader.ReadSeries(fortran)).Message);
+        // columns on disk: (1, 2, 3) then (10, 20, 30)
+        string p = Npz("d.npz", ("X", Npy("<f8", "(3, 2)", Bytes(1.0, 2, 3, 10, 20, 30), fortran: true)), ("y", Npy("<i8", "(3,)", Bytes(0L, 0L, 1L))));
+        Series s = NpzReader.ReadSeries(p);
+        Assert.Equal(new float[] { 1, 10, 2, 20, 3, 30 }, s.Values);
+    }
+
+    [Fact]
+    public void ShortDataAndMissingArrayAreRefused()
+    {
         string shortData = Npz("e.npz", ("X", Npy("<f8", "(2, 1)", Bytes(1.0))), ("y", Npy("<i8", "(2,)", Bytes(0L, 0L))));
         Assert.Contains("needs 16 bytes", Assert.Throws<DataFormatException>(() => NpzReader.ReadSeries(shortData)).Message);
         string noLabels = Npz("f.npz", ("X", Npy("<f8", "(1, 1)", Bytes(1.0))));

@@ -101,7 +101,7 @@ public static class PowerDemandExperiment
             ["patience"] = o.Patience.ToString(), ["batch"] = o.BatchSize.ToString(), ["lr"] = o.LearningRate.ToString("G"),
             ["seed"] = o.Seed.ToString(), ["threshold_rule"] = rule.Method, ["decode"] = o.Decode.ToString().ToLowerInvariant(),
             ["stream_scaling"] = o.PerWindowScaling ? "per-window minmax" : "init minmax",
-            ["online"] = o.Online is null ? "off" : Describe(o.Online),
+            ["online"] = o.Online is null ? "off" : OnlineDescription.Describe(o.Online, "weeks"),
             ["split"] = $"sN {split.SN.Length}, vN1 {split.VN1.Length}, vN2 {split.VN2.Length}, tN {split.TN.Length}, vA {split.VA.Length}, tA {split.TA.Length}",
         };
         var models = new List<ModelResult> { result };
@@ -196,12 +196,6 @@ public static class PowerDemandExperiment
         detector.Drain();
         return (scores, flagged, detector.Updates);
     }
-
-    private static string Describe(OnlineOptions o) =>
-        $"batch {o.BatchWindows} weeks, buffer {o.BufferWindows} hard normal weeks{(o.RequireAnomaly ? " and 1 anomaly" : "")}, " +
-        $"retrain on {(o.TrainOn == RetrainSet.HardNormals ? "hard normals" : "all normals")} (<= {o.MaxEpochs} epochs, patience {o.Patience}, " +
-        $"relative min delta {o.MinDelta:G}, lr {o.LearningRate:G}), threshold {(o.RelearnThreshold ? "relearned" : "kept")}, " +
-        $"{o.Mode.ToString().ToLowerInvariant()}";
 
     private static TrainingSet Pairs(WindowSet w) => new(w.Data, w.Data, w.Count, w.Length, w.Features);
 

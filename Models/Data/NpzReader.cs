@@ -16,7 +16,7 @@ public sealed record NpyArray(double[] Values, int[] Shape)
 /// <summary>
 /// Reads NumPy's .npz archives (a zip of .npy files, as np.savez and np.savez_compressed write them) without NumPy:
 /// enough of the .npy format for the labelled streams that ship this way (ODDS / ADBench): little-endian floats and
-/// integers, C order, one or two dimensions. Anything else is refused with the file and the array named, rather than
+/// integers, C or Fortran order, one or two dimensions. Anything else is refused with the file and the array named, rather than
 /// read wrong.
 /// </summary>
 public static partial class NpzReader
@@ -92,7 +92,6 @@ public static partial class NpzReader
         string descr = DescrPattern().Match(header) is { Success: true } d ? d.Groups[1].Value : throw Bad($"header without 'descr': {header.Trim()}");
         Match fortran = FortranPattern().Match(header);
         if (!fortran.Success) throw Bad($"header without 'fortran_order': {header.Trim()}");
-        if (fortran.Groups[1].Value == "True") throw Bad("Fortran-ordered arrays are not supported (save with C order)");
         Match shapeMatch = ShapePattern().Match(header);
         if (!shapeMatch.Success) throw Bad($"header without 'shape': {header.Trim()}");
         int[] shape;
@@ -119,6 +118,16 @@ public static partial class NpzReader
         if (count * size != bytes.Length - data) throw Bad($"shape ({string.Join(", ", shape)}) of '{descr}' needs {count * size} bytes, the array has {bytes.Length - data}");
         var values = new double[count];
         for (long i = 0; i < count; i++) values[i] = read(bytes.AsSpan((int)(data + i * size), size));
+        if (fortran.Groups[1].Value == "True" && shape.Length > 1)
+        {
+            // column-major on disk (ODDS/ADBench save X this way): transposed to the row-major layout everything else takes
+            if (shape.Length > 2) throw Bad($"Fortran-ordered arrays of {shape.Length} dimensions are not supported");
+            int rows = shape[0], cols = shape[1];
+            var c = new double[count];
+            for (int j = 0; j < cols; j++)
+                for (int i = 0; i < rows; i++) c[(long)i * cols + j] = values[(long)j * rows + i];
+            values = c;
+        }
         return new NpyArray(values, shape);
     }
 
