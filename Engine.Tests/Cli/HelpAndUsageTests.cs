@@ -50,7 +50,7 @@ public sealed class HelpAndUsageTests : IDisposable
     {
         var (code, output, _) = Run("run", "--help");
         Assert.Equal(0, code);
-        foreach (string e in new[] { "powerdemand", "sine", "swat-synthetic", "traces-synthetic", "kernel-events-synthetic" })
+        foreach (string e in new[] { "powerdemand", "sine", "swat-synthetic", "traces-synthetic", "kernel-events-synthetic", "kdd-smtp", "kdd-http", "kdd-smtp-http", "forest" })
             Assert.Contains(e, output);
     }
 

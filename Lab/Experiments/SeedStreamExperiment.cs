@@ -175,8 +175,11 @@ public static class SeedStreamExperiment
         var onlineScores = new double[test.Count];
         var onlineFlagged = new bool[test.Count];
         int[] reference = [.. split.VN1, .. split.VN2];
-        using (var detector = new OnlineDetector(model, errorModel, threshold, init.Select(reference).Data, train.Inputs, online))
+        Backend? twinDevice = null;   // a background update trains a twin on a backend of its own
+        try
         {
+            using var detector = new OnlineDetector(model, errorModel, threshold, init.Select(reference).Data, train.Inputs, online,
+                () => new EncDecAd(twinDevice = Devices.Create(device.Name, 1), T, f, hidden, seed, DecodeMode.Teacher));
             int size = test.WindowSize;
             for (int start = 0; start < test.Count; start += online.BatchWindows)
             {
@@ -197,6 +200,7 @@ public static class SeedStreamExperiment
             };
             return new SeedRun(seed, staticResult, onlineResult, staticScores, onlineScores, [.. detector.Updates], clock.Elapsed.TotalSeconds);
         }
+        finally { twinDevice?.Dispose(); }
     }
 
     /// <summary>Each row carries its window's score, so the plot lines up with the rows and their labels.</summary>
