@@ -39,8 +39,8 @@ public sealed record SeedStreamOptions
 /// <summary>
 /// Seed 001 on its KDD Cup 99 and Forest Cover streams (the ODDS files), static and with online updating. The stream is
 /// cut into non-overlapping windows of T; a window is anomalous when any of its rows is, and its score is its largest
-/// point score. The first <see cref="SeedStreamOptions.InitFraction"/> of the windows initialise (MinMax fit on their
-/// rows, <see cref="Seed001Split"/> of their windows: EncDec-AD trains on sN, stops early on tN, the error model comes
+/// point score. The first windows initialise (the seed's training_set_size rows, at most
+/// <see cref="SeedStreamOptions.InitFraction"/> of the windows; MinMax fit on their rows, <see cref="Seed001Split"/> of their windows: EncDec-AD trains on sN, stops early on tN, the error model comes
 /// from vN1, the threshold from vN2 and vA); the rest is scored twice from the same trained model: unchanged (static)
 /// and through <see cref="OnlineDetector"/>, whose updates use each batch's labels only after the batch is scored.
 /// Baselines without a network are fitted on the initialisation's normal windows and scored on the same windows.
@@ -130,9 +130,9 @@ public static class SeedStreamExperiment
         bool[] rowLabels = test.PointLabels!;
         var plots = new Dictionary<string, PlotData>
         {
-            ["encdec-ad"] = new(rows, PerRow(first.StaticScores, T), first.Static.Threshold, rowLabels)
+            ["encdec-ad"] = new(rows, first.StaticPoints, first.Static.Threshold, rowLabels)
             {
-                SeriesName = series.ColumnNames[0], ValueLabel = "first feature (raw)", ScoreName = "window score, static", Data = source,
+                SeriesName = series.ColumnNames[0], ValueLabel = "first feature (raw)", ScoreName = "point score, static", Data = source,
             },
             ["encdec-ad-online"] = new(rows, PerRow(first.OnlineScores, T), null, rowLabels)
             {
@@ -145,7 +145,7 @@ public static class SeedStreamExperiment
         };
     }
 
-    private sealed record SeedRun(ulong Seed, ModelResult Static, ModelResult Online, double[] StaticScores, double[] OnlineScores,
+    private sealed record SeedRun(ulong Seed, ModelResult Static, ModelResult Online, double[] StaticPoints, double[] StaticScores, double[] OnlineScores,
         IReadOnlyList<UpdateRecord> Updates, double Seconds);
 
     private static SeedRun RunSeed(Backend device, WindowSet init, WindowSet test, Seed001Split split, int T, int hidden, ulong seed,
@@ -199,7 +199,7 @@ public static class SeedStreamExperiment
                 RocAuc = RankingMetrics.RocAuc(onlineScores, labels), PrAuc = RankingMetrics.AveragePrecision(onlineScores, labels),
                 Threshold = detector.Threshold, FlaggedWindows = onlineFlagged.Count(x => x),
             };
-            return new SeedRun(seed, staticResult, onlineResult, staticScores, onlineScores, [.. detector.Updates], clock.Elapsed.TotalSeconds);
+            return new SeedRun(seed, staticResult, onlineResult, points, staticScores, onlineScores, [.. detector.Updates], clock.Elapsed.TotalSeconds);
         }
         finally { twinDevice?.Dispose(); }
     }
