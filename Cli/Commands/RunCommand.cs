@@ -63,13 +63,10 @@ public static class RunCommand
     private static Option<int> Patience(int fallback) => Opt.Int("--patience", fallback, 1, 100_000, "stop after this many epochs without a better validation loss");
     private static Option<double> Lr(double fallback) => Opt.Double("--lr", fallback, 1e-7, 10, "learning rate");
     private static Option<string?> DataDir() => Opt.Text("--data", "DIR", "the bundled data folder (default: data/ found from the working or program folder)");
-    private static Option<string> YesNo(string name, bool fallback, string description) =>
-        Opt.Choice(name, fallback ? "yes" : "no", description, "yes", "no");
 
     private static Command PowerDemand(TextWriter stdout, TextWriter stderr)
     {
         var d = new PowerDemandOptions();
-        var od = new OnlineOptions();
         var common = new Common("powerdemand");
         var data = DataDir();
         var hidden = Hidden(d.Hidden);
@@ -79,19 +76,9 @@ public static class RunCommand
         var decode = Opt.Choice("--decode", "teacher", "the decoder's input: the true previous row (teacher) or its own output (free)", "teacher", "free");
         var scaling = Opt.Choice("--scaling", "init", "z-scaling fitted on the training rows (init) or per window (window)", "init", "window");
         var online = Opt.Flag("--online", "seed 001's online updating: retrain on the stream's normal windows as it goes (the --online-* options)");
-        var batch = Opt.Int("--online-batch", od.BatchWindows, 1, 1000, "windows scored between update checks");
-        var buffer = Opt.Int("--online-buffer", od.BufferWindows, 1, 100_000, "normal windows collected before an update");
-        var requireAnomaly = YesNo("--online-require-anomaly", od.RequireAnomaly, "update only after an anomaly was seen");
-        var trainOn = Opt.Choice("--online-train", "all", "retrain on all buffered normal windows, or only the hard ones", "all", "hard");
-        var rehearse = YesNo("--online-rehearse", od.Rehearse, "mix the original training windows into each update");
-        var onlineEpochs = Opt.Int("--online-epochs", od.MaxEpochs, 1, 100_000, "most epochs per update");
-        var onlinePatience = Opt.Int("--online-patience", od.Patience, 1, 100_000, "early-stopping patience of an update");
-        var onlineLr = Opt.Double("--online-lr", od.LearningRate, 1e-7, 10, "learning rate of an update");
-        var threshold = Opt.Choice("--online-threshold", "relearn", "after an update, refit the threshold (relearn) or keep it (keep)", "relearn", "keep");
-        var mode = Opt.Choice("--online-mode", "sync", "update while scoring waits (sync), or beside it (background)", "sync", "background");
+        var updating = new OnlineCli(stream: false);
         Command c = common.Command("seed 001: EncDec-AD (LSTM encoder-decoder) on the bundled PowerDemand data, optionally with online updating",
-            data, hidden, epochs, patience, lr, decode, scaling, online, batch, buffer, requireAnomaly, trainOn, rehearse, onlineEpochs,
-            onlinePatience, onlineLr, threshold, mode);
+            [data, hidden, epochs, patience, lr, decode, scaling, online, .. updating.All]);
         c.SetAction(p =>
         {
             ulong seed = (ulong)p.GetValue(common.Seed);
@@ -99,16 +86,9 @@ public static class RunCommand
             {
                 Hidden = p.GetValue(hidden), Epochs = p.GetValue(epochs), Patience = p.GetValue(patience), LearningRate = (float)p.GetValue(lr),
                 Seed = seed, Decode = ParseDecode(p.GetValue(decode)!), PerWindowScaling = p.GetValue(scaling) == "window",
-                Online = !p.GetValue(online) ? null : od with
-                {
-                    BatchWindows = p.GetValue(batch), BufferWindows = p.GetValue(buffer), RequireAnomaly = p.GetValue(requireAnomaly) == "yes",
-                    TrainOn = p.GetValue(trainOn) == "hard" ? RetrainSet.HardNormals : RetrainSet.AllNormals, Rehearse = p.GetValue(rehearse) == "yes",
-                    MaxEpochs = p.GetValue(onlineEpochs), Patience = p.GetValue(onlinePatience), LearningRate = (float)p.GetValue(onlineLr),
-                    RelearnThreshold = p.GetValue(threshold) == "relearn",
-                    Mode = p.GetValue(mode) == "background" ? UpdateMode.Background : UpdateMode.Synchronous, Seed = seed,
-                },
+                Online = p.GetValue(online) ? updating.Build(p, seed) : null,
             };
-            if (o.Online is null) RefuseGiven(p, "without --online", batch, buffer, requireAnomaly, trainOn, rehearse, onlineEpochs, onlinePatience, onlineLr, threshold, mode);
+            if (o.Online is null) updating.RefuseGiven(p, "without --online");
             string dataDir = p.GetValue(data) ?? FindDataDir();
             string outDir = common.OutDir(p);
             using var backend = common.Backend(p);
@@ -222,13 +202,6 @@ public static class RunCommand
         stdout.Write(ResultsWriter.Table(result));
         stdout.WriteLine($"wrote {Path.Combine(outDir, "results.json")} and {string.Join(", ", result.Plots.Keys.Select(k => k + ".png"))}");
         return 0;
-    }
-
-    /// <summary>Options that only mean something with another one are refused without it rather than ignored.</summary>
-    private static void RefuseGiven(ParseResult p, string why, params Option[] options)
-    {
-        foreach (Option o in options)
-            if (p.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} does nothing {why}");
     }
 
     internal static DecodeMode ParseDecode(string s) => s switch
