@@ -29,18 +29,22 @@ public static class EvalCommand
         var data = Opt.Text("--data", "FILE.csv", "the scored data file: with --train-rows, prints the baselines (raw z, T^2, PCA) fitted on its first rows");
         var trainRows = Opt.Int("--train-rows", 0, 0, int.MaxValue, "rows of --data the baselines fit on (the model's training rows)");
         var columns = Opt.Text("--columns", "a,b", "the columns of --data the baselines read (default: all)");
+        var window = Opt.Int("--window", 1, 1, 10_000_000, "evaluate non-overlapping windows of this many rows (seed 001's window-level figures; 1: rows)", "T");
+        var aggregate = Opt.Choice("--aggregate", "max", "a window's score from its rows' scores (seed 001: max); a window is anomalous when any row is labelled, flagged when any row is",
+            [.. JoinedScores.Aggregates]);
         var c = new Command("eval", "ROC/PR AUC, precision, recall, F1, point-adjusted, event and delay metrics of a scores file against labels, as one JSON line, beside a random-score baseline")
         {
-            scores, labels, outPath, threshold, seed, data, trainRows, columns,
+            scores, labels, outPath, threshold, seed, data, trainRows, columns, window, aggregate,
         };
         c.SetAction(p => Run(p.GetValue(scores)!, p.GetValue(labels)!, p.GetValue(outPath), p.GetValue(threshold) ?? double.NaN, p.GetValue(seed),
-            p.GetValue(data), p.GetValue(trainRows), p.GetValue(columns), stdout, stderr));
+            p.GetValue(data), p.GetValue(trainRows), p.GetValue(columns), p.GetValue(window), p.GetValue(aggregate)!, stdout, stderr));
         return c;
     }
 
     private static int Run(string scoresPath, string labelsPath, string? outPath, double threshold, int seed, string? data, int trainRows,
-        string? columns, TextWriter stdout, TextWriter stderr)
+        string? columns, int window, string aggregate, TextWriter stdout, TextWriter stderr)
     {
+        if (window > 1 && data is not null) throw new UsageException("eval: the baselines of --data score rows; use them without --window");
         if (outPath is not null) OutputPath.Check("--out", outPath, ("--scores", scoresPath), ("--labels", labelsPath), ("--data", data));
         if ((data is null) != (trainRows == 0))
             throw new UsageException("eval: --data FILE.csv and --train-rows N go together (the baselines fit on the first N rows of FILE)");
@@ -50,6 +54,11 @@ public static class EvalCommand
             IReadOnlyList<ScoredRow> rows = ScoreFiles.ReadScores(scoresPath);
             IReadOnlyDictionary<long, bool> labels = ScoreFiles.ReadLabels(labelsPath);
             JoinedScores j = JoinedScores.From(scoresPath, rows, labelsPath, labels);
+            if (window > 1)
+            {
+                try { j = j.Windowed(window, aggregate, labels); }
+                catch (ArgumentException e) { throw new DataFormatException(scoresPath, null, null, e.Message); }
+            }
             bool[]? predicted = j.Predicted;
             string? source = predicted is null ? null : "scores-file";
             double? value = null;
@@ -62,6 +71,7 @@ public static class EvalCommand
                 value = threshold;
             }
             JsonObject o = MetricsReport.Compute(j.Scores, j.Labels, predicted, j.Skipped).ToJsonObject();
+            if (window > 1) o["window"] = new JsonObject { ["rows"] = window, ["aggregate"] = aggregate, ["windows"] = j.Count };
             EvaluationSuite.Compute(j.Index, j.Scores, j.Labels, predicted, source, value, (ulong)seed).AddTo(o, j.Count);
             if (data is not null) o["baselines"] = BaselineMetrics(data, columns, trainRows, j, stderr);
             json = o.ToJsonString();
@@ -96,7 +106,8 @@ public static class EvalCommand
     private static string Summary(JsonObject o)
     {
         static string F(JsonNode? n) => n is null ? "-" : n.GetValue<double>().ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
-        string ranking = $"{o["count"]} rows, {o["positives"]} labelled: ROC AUC {F(o["roc_auc"])}, PR AUC {F(o["pr_auc"])}";
+        string unit = o["window"] is JsonObject w ? $"windows of {w["rows"]} rows ({w["aggregate"]})" : "rows";
+        string ranking = $"{o["count"]} {unit}, {o["positives"]} labelled: ROC AUC {F(o["roc_auc"])}, PR AUC {F(o["pr_auc"])}";
         if (o["point"] is not JsonObject point) return ranking;
         var random = o["random_baseline"] as JsonObject;
         return ranking + $"; decisions: point F1 {F(point["f1"])} (precision {F(point["precision"])}, recall {F(point["recall"])}), " +

@@ -72,7 +72,6 @@ public static class RunCommand
     private static Command PowerDemand(TextWriter stdout, TextWriter stderr)
     {
         var d = new PowerDemandOptions();
-        var od = new OnlineOptions();
         var common = new Common("powerdemand");
         var data = DataDir();
         var hidden = Hidden(d.Hidden);
@@ -82,9 +81,9 @@ public static class RunCommand
         var decode = Opt.Choice("--decode", "teacher", "the decoder's input: the true previous row (teacher) or its own output (free)", "teacher", "free");
         var scaling = Opt.Choice("--scaling", "init", "z-scaling fitted on the training rows (init) or per window (window)", "init", "window");
         var online = Opt.Flag("--online", "seed 001's online updating: retrain on the stream's normal windows as it goes (the --online-* options)");
-        var flags = new OnlineFlags(od);
+        var updating = new OnlineCli(stream: false);
         Command c = common.Command("seed 001: EncDec-AD (LSTM encoder-decoder) on the bundled PowerDemand data, optionally with online updating",
-            [data, hidden, epochs, patience, lr, decode, scaling, online, .. flags.All]);
+            [data, hidden, epochs, patience, lr, decode, scaling, online, .. updating.All]);
         c.SetAction(p =>
         {
             ulong seed = (ulong)p.GetValue(common.Seed);
@@ -92,9 +91,9 @@ public static class RunCommand
             {
                 Hidden = p.GetValue(hidden), Epochs = p.GetValue(epochs), Patience = p.GetValue(patience), LearningRate = (float)p.GetValue(lr),
                 Seed = seed, Decode = ParseDecode(p.GetValue(decode)!), PerWindowScaling = p.GetValue(scaling) == "window",
-                Online = !p.GetValue(online) ? null : flags.Read(p, od, seed),
+                Online = p.GetValue(online) ? updating.Build(p, seed) : null,
             };
-            if (o.Online is null) RefuseGiven(p, "without --online", flags.All);
+            if (o.Online is null) updating.RefuseGiven(p, "without --online");
             string dataDir = p.GetValue(data) ?? FindDataDir();
             string outDir = common.OutDir(p);
             using var backend = common.Backend(p);
@@ -208,13 +207,6 @@ public static class RunCommand
         stdout.Write(ResultsWriter.Table(result));
         stdout.WriteLine($"wrote {Path.Combine(outDir, "results.json")} and {string.Join(", ", result.Plots.Keys.Select(k => k + ".png"))}");
         return 0;
-    }
-
-    /// <summary>Options that only mean something with another one are refused without it rather than ignored.</summary>
-    internal static void RefuseGiven(ParseResult p, string why, params Option[] options)
-    {
-        foreach (Option o in options)
-            if (p.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} does nothing {why}");
     }
 
     internal static DecodeMode ParseDecode(string s) => s switch

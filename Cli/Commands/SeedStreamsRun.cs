@@ -24,11 +24,10 @@ internal static class SeedStreamsRun
         var lr = RunCommand.Lr(d.LearningRate);
         var initRows = Opt.Int("--init-rows", spec.InitRows, 10, int.MaxValue, $"rows that initialise (the seed's; at most {d.InitFraction:P0} of the windows)");
         var seeds = Opt.Int("--seeds", d.Seeds.Count, 1, 100, "models trained, with seeds --seed, --seed + 1, ...; the figures are their mean");
-        var hard = Opt.Int("--online-hard-criterion", d.Online.HardCriterion, 1, 10_000, "points above the threshold that flag a window");
         var reference = Opt.Int("--online-reference", d.Online.ReferenceWindows, 1, 10_000_000, "freshest normal windows the error model is refitted on");
-        var flags = new OnlineFlags(d.Online);
+        var updating = new OnlineCli(d.Online, hardOption: true);
         Command c = common.Command($"seed 001: EncDec-AD on the {spec.Name} stream ({string.Join(" + ", spec.Files)}), static and updated online",
-            [data, window, hidden, epochs, patience, lr, initRows, seeds, hard, reference, .. flags.All]);
+            [data, window, hidden, epochs, patience, lr, initRows, seeds, reference, .. updating.All]);
         c.SetAction(p =>
         {
             ulong seed = (ulong)p.GetValue(common.Seed);
@@ -36,7 +35,7 @@ internal static class SeedStreamsRun
             {
                 Window = p.GetValue(window), Hidden = p.GetValue(hidden), Epochs = p.GetValue(epochs), Patience = p.GetValue(patience),
                 LearningRate = (float)p.GetValue(lr), InitRows = p.GetValue(initRows), Seeds = [.. Enumerable.Range(0, p.GetValue(seeds)).Select(i => seed + (ulong)i)],
-                Online = flags.Read(p, d.Online, seed) with { HardCriterion = p.GetValue(hard), ReferenceWindows = p.GetValue(reference) },
+                Online = updating.Build(p, seed) with { ReferenceWindows = p.GetValue(reference) },
             };
             string dataDir = p.GetValue(data) ?? RunCommand.FindDataDir();
             string outDir = common.OutDir(p);

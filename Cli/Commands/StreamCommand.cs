@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using RnnEngine.Engine;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Detection;
+using RnnEngine.Models.Online;
 using RnnEngine.Models.Streaming;
 
 namespace RnnEngine.Cli.Commands;
@@ -27,18 +28,31 @@ public static class StreamCommand
         var threads = Opt.Threads();
         var noHeader = Opt.NoHeader();
         var missing = Opt.Missing();
+        var feedback = Opt.Text("--feedback", "LABELS.csv",
+            "seed 001's online updating: the expert's index,label file (read for a batch only after it was scored; may grow with --follow); the --online-* options tune it");
+        var seed = Opt.Seed();
+        var updating = new OnlineCli(stream: true);
         var c = new Command("stream", "score rows as they arrive (standard input or a growing file): one line index,score,is_anomaly per row, flushed at once")
         {
-            model, input, follow, device, threads, noHeader, missing,
+            model, input, follow, device, threads, noHeader, missing, feedback, seed,
         };
-        c.SetAction(p => Run(p.GetValue(model)!, p.GetValue(input)!, p.GetValue(follow), p.GetValue(device)!, p.GetValue(threads), p.GetValue(noHeader),
-            p.MissingPolicy(missing), stdout, stderr, stdin, cancel, handleSignals: !cancel.CanBeCanceled));
+        foreach (Option o in updating.All) c.Options.Add(o);
+        c.SetAction(p =>
+        {
+            string? labels = p.GetValue(feedback);
+            if (labels is null) updating.RefuseGiven(p, "without --feedback");
+            OnlineOptions? online = labels is null ? null : updating.Build(p, (ulong)p.GetValue(seed));
+            return Run(p.GetValue(model)!, p.GetValue(input)!, p.GetValue(follow), p.GetValue(device)!, p.GetValue(threads), p.GetValue(noHeader),
+                p.MissingPolicy(missing), labels, online, stdout, stderr, stdin, cancel, handleSignals: !cancel.CanBeCanceled);
+        });
         return c;
     }
 
     private static int Run(string modelPath, string input, bool follow, string device, int threads, bool noHeader, MissingPolicy policy,
-        TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel, bool handleSignals)
+        string? feedbackPath, OnlineOptions? online, TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel, bool handleSignals)
     {
+        if (feedbackPath is not null && policy != MissingPolicy.Error)
+            throw new UsageException("--feedback updates on whole rows: a missing cell stays an error (no --missing)");
 
         // standard input ends when its writer closes it; only a file is followed past its current end
         follow &= input != "-";
@@ -64,6 +78,8 @@ public static class StreamCommand
         var columns = detector.Config.Columns;
         var parser = new RowParser(source, detector.Config.Features, !noHeader && columns.Count > 0 ? columns : null, !noHeader, policy);
         var scorer = new StreamScorer(detector);
+        using var feedback = feedbackPath is null ? null : new StreamFeedback(detector, online!, feedbackPath, follow, cancel, stderr);
+        bool updating = feedback is not null;
         var row = new float[scorer.Features];
         var text = new char[128];
         long index = 0, flagged = 0;
@@ -88,6 +104,8 @@ public static class StreamCommand
                 if (anomalous) flagged++;
                 stdout.Write(Format(text, index, score, anomalous));
                 stdout.Flush();
+                // the row (scaled in place by the scorer) waits for its batch; its label is read after that
+                if (updating) updating = feedback!.Add(index, row, anomalous);
                 index++;
             }
         }
@@ -98,6 +116,7 @@ public static class StreamCommand
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"streamed {index} rows in {seconds:F2} s: {index / Math.Max(seconds, 1e-9):F0} rows/s; {flagged} above threshold {scorer.Threshold:G4}; {perRow:F0} bytes allocated per row"));
         if (policy != MissingPolicy.Error) stderr.WriteLine(parser.Report().Describe());
+        if (feedback is not null) stderr.WriteLine($"--feedback: {feedback.Updater.Updates.Count} update(s)");
         return 0;
     }
 

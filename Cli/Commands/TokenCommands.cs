@@ -34,10 +34,7 @@ public static class TokenCommands
             Seed = (ulong)p.GetValue(o.Seed),
             ProgressSeconds = stderr is LiveProgress ? LiveProgress.Seconds : defaults.ProgressSeconds,
         };
-        string? windowText = p.GetValue(o.Window);
-        int window = windowText is null ? TokenDetectorConfig.DefaultWindow
-            : int.TryParse(windowText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int w) && w >= 1 && w <= 10_000 ? w
-            : throw new UsageException($"--window of {TokenDetectorConfig.ModelName} expects an integer in [1, 10000], got '{windowText}'");
+        int window = o.WindowRows(p, 1, 10_000, allowAuto: false) ?? TokenDetectorConfig.DefaultWindow;
         KernelEventVocabulary vocabulary = LoadVocabulary(p.GetValue(o.Vocabulary));
         var config = new TokenDetectorConfig
         {

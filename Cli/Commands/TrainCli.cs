@@ -84,6 +84,15 @@ internal sealed class TrainCli
         UnscoredScale, TopChannels, RobustTrim, Ensemble, Resume, Missing, Resample,
     ];
 
+    /// <summary>--window as rows, null when not given or "auto" (where <paramref name="allowAuto"/>).</summary>
+    public int? WindowRows(ParseResult p, int min, int max, bool allowAuto)
+    {
+        string? text = p.GetValue(Window);
+        if (text is null || (allowAuto && text == "auto")) return null;
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int w) && w >= min && w <= max ? w
+            : throw new UsageException($"--window expects {(allowAuto ? "auto or " : "")}an integer in [{min}, {max}], got '{text}'");
+    }
+
     /// <summary>A numeric detector does not read the token model's options: naming one is a mistake worth saying.</summary>
     public void RefuseTokenOptions(ParseResult p) => Refuse(p, TokenOptions, "applies to the token model only");
 

@@ -37,11 +37,8 @@ public static class TrainCommand
         o.RefuseTokenOptions(p);
         string? columns = p.GetValue(o.Columns);
         bool noHeader = p.GetValue(o.NoHeader);
-        // 0 = auto: chosen from the data once it is read
-        string windowText = p.GetValue(o.Window) ?? DefaultWindow;
-        int window = windowText == "auto" ? 0
-            : int.TryParse(windowText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int w) && w >= 2 && w <= 100_000 ? w
-            : throw new UsageException($"--window expects auto or an integer in [2, 100000], got '{windowText}'");
+        // 0 = auto (the default): chosen from the data once it is read
+        int window = o.WindowRows(p, 2, 100_000, allowAuto: true) ?? 0;
         int hidden = p.GetValue(o.Hidden) ?? DefaultHidden;
         string device = p.GetValue(o.Device)!;
         int threads = p.GetValue(o.Threads);
@@ -152,7 +149,6 @@ public static class TrainCommand
 
     public const string DefaultModel = "next-step-lstm";
     public const int DefaultHidden = 32;
-    public const string DefaultWindow = "auto";
     public const int DefaultSmoothing = 16, DefaultGapWindows = 4;
     public const double DefaultUnscoredScale = 0.1;
     public const int DefaultTopChannels = 3;

@@ -40,6 +40,14 @@ public sealed class AnomalyDetector : IDisposable
     public TrainReport? Report { get; private init; }
     /// <summary>Column roles found on the training rows (training only; not stored).</summary>
     public ColumnRole[]? Roles { get; private init; }
+    /// <summary>
+    /// Up to <see cref="RehearsalWindows"/> spans of scaled training rows [count, Span, F], spread evenly over the
+    /// rows the network was fitted on: online updating replays them so a few new windows do not make it forget the
+    /// rest. Stored in the checkpoint; null for checkpoints written before it was.
+    /// </summary>
+    public float[]? Rehearsal { get; init; }
+
+    public const int RehearsalWindows = 256;
 
     internal AnomalyDetector(DetectorConfig config, IWindowModel model, AffineScaler scaler, GaussianErrorModel errorModel, Threshold threshold,
         ChannelScore? channelScore = null)
@@ -117,7 +125,10 @@ public sealed class AnomalyDetector : IDisposable
                 ? PeaksOverThreshold.Fit(Pick(scores, normal), config.Risk)
                 // seed 001's rule: F-beta search when labelled anomalies are at hand, else twice the largest normal score
                 : ThresholdRules.FBetaSearch(Pick(scores, normal), Pick(scores, anomalous));
-            return new AnomalyDetector(config, model, scaler, errorModel, threshold, channel) { Report = report, Roles = roles };
+            return new AnomalyDetector(config, model, scaler, errorModel, threshold, channel)
+            {
+                Report = report, Roles = roles, Rehearsal = RehearsalSample(scaled, fitEnd, T),
+            };
         }
         catch
         {
@@ -206,6 +217,21 @@ public sealed class AnomalyDetector : IDisposable
         for (int t = 0; t < usable.Length; t++)
             if (usable[t]) list.AddRange(errors.AsSpan(t * f, f).ToArray());
         return [.. list];
+    }
+
+    /// <summary>Non-overlapping spans of the first <paramref name="rows"/> rows without a labelled row, at most
+    /// <see cref="RehearsalWindows"/> of them, evenly spaced.</summary>
+    private static float[] RehearsalSample(Series scaled, int rows, int span)
+    {
+        int f = scaled.Features;
+        var starts = new List<int>();
+        for (int s = 0; s + span <= rows; s += span)
+            if (scaled.Labels is null || !scaled.Labels.AsSpan(s, span).Contains(true)) starts.Add(s);
+        int take = Math.Min(starts.Count, RehearsalWindows);
+        var data = new float[take * span * f];
+        for (int k = 0; k < take; k++)
+            scaled.Values.AsSpan(starts[(int)((long)k * starts.Count / take)] * f, span * f).CopyTo(data.AsSpan(k * span * f));
+        return data;
     }
 
     private static Series Scaled(Series s, AffineScaler scaler)

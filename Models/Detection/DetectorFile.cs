@@ -14,13 +14,18 @@ namespace RnnEngine.Models.Detection;
 /// </summary>
 public static class DetectorFile
 {
+    /// <summary>The tensor of <see cref="AnomalyDetector.Rehearsal"/>: not a parameter, so loading skips it there.</summary>
+    public const string RehearsalName = "online.rehearsal";
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static void Save(AnomalyDetector d, string path)
     {
         var m = d.Model;
         // the model's role-prefixed names: an encoder and a decoder LSTM name their weights alike
-        var arrays = ModelCheckpoint.FromParameters(m.Parameters, m.ParameterNames);
+        var arrays = ModelCheckpoint.FromParameters(m.Parameters, m.ParameterNames).ToList();
+        if (d.Rehearsal is { Length: > 0 } r)
+            arrays.Add(new NamedArray(RehearsalName, [r.Length / (d.Config.Span * d.Config.Features), d.Config.Span, d.Config.Features], r));
         var checkpoint = new ModelCheckpoint(arrays, ToJson(d.Config), d.Scaler, d.ErrorModel, d.ThresholdRule, d.ChannelScore);
         checkpoint.Save(path);
     }
@@ -39,7 +44,10 @@ public static class DetectorFile
             {
                 ModelCheckpoint.LoadInto(c.Parameters, model.Parameters, model.ParameterNames, path);
                 // the constructor refuses a missing or out-of-range channel score: a DataFormatException naming the file below
-                return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold, c.ChannelScore);
+                NamedArray? rehearsal = c.Parameters.FirstOrDefault(a => a.Name == RehearsalName);
+                if (rehearsal is not null && (rehearsal.Shape.Length != 3 || rehearsal.Shape[1] != config.Span || rehearsal.Shape[2] != config.Features))
+                    throw new DataFormatException(path, null, null, $"tensor '{RehearsalName}' has shape [{string.Join(", ", rehearsal.Shape)}], expected [n, {config.Span}, {config.Features}]");
+                return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold, c.ChannelScore) { Rehearsal = rehearsal?.Data };
             }
             catch
             {

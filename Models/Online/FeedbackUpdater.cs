@@ -1,0 +1,111 @@
+using RnnEngine.Models.Architectures;
+using RnnEngine.Models.Detection;
+using RnnEngine.Models.Training;
+
+namespace RnnEngine.Models.Online;
+
+/// <summary>
+/// Seed 001's online updating for a detector scoring a stream row by row (`stream --feedback`). The stream is cut into
+/// non-overlapping windows of the detector's span (window k holds rows [kS, kS + S)); every
+/// <see cref="OnlineOptions.BatchWindows"/> windows make a batch. Only after a batch's rows were all scored are their
+/// expert labels read, and the windows go into seed 001's buffers as in <see cref="OnlineDetector"/>: a window is
+/// anomalous when any row is labelled, hard normal when it is labelled normal but at least
+/// <see cref="OnlineOptions.HardCriterion"/> of its rows were flagged. When the hard-normal buffer is full (and, by
+/// default, an anomaly has arrived) the network continues training on the buffered normal windows (all or the hard
+/// ones), with the checkpoint's training sample replayed; the new weights score the rows after that batch. Scores
+/// already given are never revised.
+/// What this does not do yet, unlike <see cref="OnlineDetector"/>: re-estimate the error model and relearn the
+/// threshold, because a row's score here comes from sliding windows over contiguous rows, which the buffers do not
+/// keep; the detector's calibration from training stays.
+/// </summary>
+public sealed class FeedbackUpdater
+{
+    private readonly AnomalyDetector detector;
+    private readonly OnlineOptions options;
+    private readonly int span, features;
+    private readonly float[] window;                // [S, F] the window being filled, scaled
+    private readonly List<(float[] Rows, bool Anomalous, bool Flagged)> batch = [];
+    private readonly List<float[]> anomalies = [], hardNormals = [], normals = [];
+    private readonly List<UpdateRecord> updates = [];
+    private int filled, flaggedRows, windowsSeen;
+    private bool labelled;
+
+    public FeedbackUpdater(AnomalyDetector detector, OnlineOptions options)
+    {
+        if (options.Mode != UpdateMode.Synchronous) throw new ArgumentException("stream updating runs synchronously");
+        if (options.RelearnThreshold) throw new ArgumentException("stream updating keeps the detector's threshold");
+        if (options.Rehearse && detector.Rehearsal is null)
+            throw new ArgumentException("the model holds no training sample to rehearse (it was written before online updating stored one): train it again, or do not rehearse");
+        this.detector = detector;
+        this.options = options;
+        span = detector.Config.Span;
+        features = detector.Config.Features;
+        window = new float[span * features];
+    }
+
+    public IReadOnlyList<UpdateRecord> Updates => updates;
+
+    /// <summary>Rows a batch holds: labels for them are needed once they have all been scored.</summary>
+    public int BatchRows => options.BatchWindows * span;
+
+    /// <summary>Takes a scored row (scaled, as the scorer left it), its decision and, read after its batch was scored,
+    /// its label; returns true when an update has just changed the network.</summary>
+    public bool Add(ReadOnlySpan<float> scaledRow, bool flagged, bool label)
+    {
+        scaledRow.CopyTo(window.AsSpan(filled * features, features));
+        if (flagged) flaggedRows++;
+        labelled |= label;
+        if (++filled < span) return false;
+        batch.Add((window.ToArray(), labelled, flaggedRows >= options.HardCriterion));
+        filled = 0;
+        flaggedRows = 0;
+        labelled = false;
+        if (batch.Count < options.BatchWindows) return false;
+        foreach (var (rows, anomalous, hard) in batch)
+        {
+            if (anomalous) anomalies.Add(rows);
+            else
+            {
+                normals.Add(rows);
+                if (hard) hardNormals.Add(rows);
+            }
+        }
+        windowsSeen += batch.Count;
+        batch.Clear();
+        if (hardNormals.Count < options.BufferWindows || (options.RequireAnomaly && anomalies.Count == 0)) return false;
+        Update();
+        return true;
+    }
+
+    private void Update()
+    {
+        var train = options.TrainOn == RetrainSet.AllNormals ? normals.ToList() : hardNormals.ToList();
+        int fresh = train.Count;
+        if (options.Rehearse)
+            for (int i = 0; i < detector.Rehearsal!.Length; i += span * features) train.Add(detector.Rehearsal.AsSpan(i, span * features).ToArray());
+        float[] rows = new float[train.Count * span * features];
+        for (int i = 0; i < train.Count; i++) train[i].CopyTo(rows, i * span * features);
+        TrainingSet set = detector.Config.PredictsNextRow
+            ? TrainingSet.NextRow(rows, features, detector.Config.Window, [.. Enumerable.Range(0, train.Count).Select(i => i * span)])
+            : TrainingSet.Reconstruction(rows, span, features);
+        IReadOnlyList<IWindowModel> members = detector.Model is EnsembleModel e ? e.Members : [detector.Model];
+        double before = 0, after = 0;
+        int epochs = 0;
+        foreach (IWindowModel m in members)
+        {
+            double loss = Inference.Loss(m, set);
+            var report = Trainer.Fit(m, set, set, new TrainOptions
+            {
+                Epochs = options.MaxEpochs, BatchSize = options.TrainBatch, LearningRate = options.LearningRate,
+                Patience = options.Patience, MinDelta = options.MinDelta * loss, Seed = options.Seed + (ulong)windowsSeen,
+            }, progress: null);
+            before += loss / members.Count;
+            after += Inference.Loss(m, set) / members.Count;
+            epochs = Math.Max(epochs, report.EpochsRun);
+        }
+        updates.Add(new UpdateRecord(windowsSeen, hardNormals.Count, normals.Count, anomalies.Count, fresh, 0, epochs, before, after, detector.Threshold));
+        anomalies.Clear();
+        hardNormals.Clear();
+        normals.Clear();
+    }
+}
