@@ -9,7 +9,7 @@ namespace RnnEngine.Cli.Commands;
 /// </summary>
 internal sealed class OnlineCli
 {
-    private readonly OnlineOptions D;
+    private readonly OnlineOptions defaults;
 
     public readonly Option<int> Batch, Buffer, Epochs, Patience;
     public readonly Option<double> Lr;
@@ -23,18 +23,18 @@ internal sealed class OnlineCli
     /// <param name="hardOption">offer --online-hard for <see cref="OnlineOptions.HardCriterion"/></param>
     public OnlineCli(OnlineOptions defaults, bool hardOption)
     {
-        D = defaults;
-        Batch = Opt.Int("--online-batch", D.BatchWindows, 1, 1000, "windows scored between update checks");
-        Buffer = Opt.Int("--online-buffer", D.BufferWindows, 1, 100_000, "hard normal windows (labelled normal, flagged) that trigger an update");
-        RequireAnomaly = YesNo("--online-require-anomaly", D.RequireAnomaly, "update only once an anomalous window has arrived since the last update");
-        TrainOn = Opt.Choice("--online-train", D.TrainOn == RetrainSet.HardNormals ? "hard" : "all", "retrain on all buffered normal windows, or only the hard ones", "all", "hard");
-        Rehearse = YesNo("--online-rehearse", D.Rehearse, "mix the initial training windows into each update");
-        Epochs = Opt.Int("--online-epochs", D.MaxEpochs, 1, 100_000, "most epochs per update");
-        Patience = Opt.Int("--online-patience", D.Patience, 1, 100_000, "early-stopping patience of an update");
-        Lr = Opt.Double("--online-lr", D.LearningRate, 1e-7, 10, "learning rate of an update");
-        Threshold = Opt.Choice("--online-threshold", D.RelearnThreshold ? "relearn" : "keep", "after an update, refit the threshold (relearn) or keep it (keep)", "relearn", "keep");
-        Mode = Opt.Choice("--online-mode", D.Mode == UpdateMode.Background ? "background" : "sync", "update while scoring waits (sync), or beside it (background)", "sync", "background");
-        if (hardOption) Hard = Opt.Int("--online-hard", D.HardCriterion, 1, 100_000, "a window labelled normal is hard when at least this many of its rows were flagged");
+        this.defaults = defaults;
+        Batch = Opt.Int("--online-batch", defaults.BatchWindows, 1, 1000, "windows scored between update checks");
+        Buffer = Opt.Int("--online-buffer", defaults.BufferWindows, 1, 100_000, "hard normal windows (labelled normal, flagged) that trigger an update");
+        RequireAnomaly = YesNo("--online-require-anomaly", defaults.RequireAnomaly, "update only once an anomalous window has arrived since the last update");
+        TrainOn = Opt.Choice("--online-train", defaults.TrainOn == RetrainSet.HardNormals ? "hard" : "all", "retrain on all buffered normal windows, or only the hard ones", "all", "hard");
+        Rehearse = YesNo("--online-rehearse", defaults.Rehearse, "mix the initial training windows into each update");
+        Epochs = Opt.Int("--online-epochs", defaults.MaxEpochs, 1, 100_000, "most epochs per update");
+        Patience = Opt.Int("--online-patience", defaults.Patience, 1, 100_000, "early-stopping patience of an update");
+        Lr = Opt.Double("--online-lr", defaults.LearningRate, 1e-7, 10, "learning rate of an update");
+        Threshold = Opt.Choice("--online-threshold", defaults.RelearnThreshold ? "relearn" : "keep", "after an update, refit the threshold (relearn) or keep it (keep)", "relearn", "keep");
+        Mode = Opt.Choice("--online-mode", defaults.Mode == UpdateMode.Background ? "background" : "sync", "update while scoring waits (sync), or beside it (background)", "sync", "background");
+        if (hardOption) Hard = Opt.Int("--online-hard", defaults.HardCriterion, 1, 100_000, "a window labelled normal is hard when at least this many of its rows were flagged");
     }
 
     public IEnumerable<Option> All =>
@@ -47,7 +47,7 @@ internal sealed class OnlineCli
         MaxEpochs = p.GetValue(Epochs), Patience = p.GetValue(Patience), LearningRate = (float)p.GetValue(Lr),
         RelearnThreshold = p.GetValue(Threshold) == "relearn",
         Mode = p.GetValue(Mode) == "background" ? UpdateMode.Background : UpdateMode.Synchronous,
-        HardCriterion = Hard is null ? D.HardCriterion : p.GetValue(Hard), Seed = seed,
+        HardCriterion = Hard is null ? defaults.HardCriterion : p.GetValue(Hard), Seed = seed,
     };
 
     /// <summary>Updating options without updating are refused rather than ignored.</summary>
