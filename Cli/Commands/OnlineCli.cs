@@ -40,7 +40,7 @@ internal sealed class OnlineCli
     public IEnumerable<Option> All =>
         [Batch, Buffer, RequireAnomaly, TrainOn, Rehearse, Epochs, Patience, Lr, Threshold, Mode, .. Hard is null ? Array.Empty<Option>() : [Hard]];
 
-    public OnlineOptions Build(ParseResult p, ulong seed) => D with
+    public OnlineOptions Build(ParseResult p, ulong seed) => defaults with
     {
         BatchWindows = p.GetValue(Batch), BufferWindows = p.GetValue(Buffer), RequireAnomaly = p.GetValue(RequireAnomaly) == "yes",
         TrainOn = p.GetValue(TrainOn) == "hard" ? RetrainSet.HardNormals : RetrainSet.AllNormals, Rehearse = p.GetValue(Rehearse) == "yes",
