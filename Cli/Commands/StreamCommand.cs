@@ -78,7 +78,7 @@ public static class StreamCommand
         var columns = detector.Config.Columns;
         var parser = new RowParser(source, detector.Config.Features, !noHeader && columns.Count > 0 ? columns : null, !noHeader, policy);
         var scorer = new StreamScorer(detector);
-        using var feedback = feedbackPath is null ? null : new StreamFeedback(detector, online!, feedbackPath, follow, cancel, stderr);
+        using var feedback = feedbackPath is null ? null : new StreamFeedback(detector, scorer, online!, feedbackPath, follow, cancel, stderr);
         bool updating = feedback is not null;
         var row = new float[scorer.Features];
         var text = new char[128];

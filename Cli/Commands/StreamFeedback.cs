@@ -17,20 +17,24 @@ internal sealed class StreamFeedback : IDisposable
     private readonly FeedbackLabels labels;
     private readonly string path;
     private readonly TextWriter stderr;
+    private readonly StreamScorer scorer;
     private readonly float[] rows;   // [batch rows, F]
     private readonly bool[] flags;
     private readonly int features;
+    private readonly OnlineOptions options;
     private int count;
     private long first;
 
     public FeedbackUpdater Updater => updater;
 
-    public StreamFeedback(AnomalyDetector detector, OnlineOptions options, string path, bool follow, CancellationToken cancel, TextWriter stderr)
+    public StreamFeedback(AnomalyDetector detector, StreamScorer scorer, OnlineOptions options, string path, bool follow, CancellationToken cancel, TextWriter stderr)
     {
+        this.scorer = scorer;
         try { updater = new FeedbackUpdater(detector, options); }
         catch (ArgumentException e) { throw new UsageException("--feedback: " + e.Message); }
         labels = new FeedbackLabels(path, follow, cancel);
         this.path = path;
+        this.options = options;
         this.stderr = stderr;
         features = detector.Config.Features;
         rows = new float[updater.BatchRows * features];
@@ -54,8 +58,12 @@ internal sealed class StreamFeedback : IDisposable
             if (updater.Add(rows.AsSpan(k * features, features), flags[k], label))
             {
                 UpdateRecord u = updater.Updates[^1];
+                if (u.Recalibrated) scorer.Recalibrated();
+                string calibration = !options.RelearnThreshold ? "threshold kept"
+                    : u.Recalibrated ? $"error model and threshold refitted on {u.HeldOutWindows} held-out windows: threshold {u.Threshold:G4}"
+                    : $"calibration kept: {u.HeldOutWindows} held-out windows are too few";
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"update {updater.Updates.Count} after row {row}: {u.TrainWindows} new windows ({u.HardNormals} hard normal, {u.Normals} normal, {u.Anomalies} anomalous), {u.Epochs} epochs, loss {u.LossBefore:G4} -> {u.LossAfter:G4}; rows from {row + 1} on use the updated network"));
+                    $"update {updater.Updates.Count} after row {row}: {u.TrainWindows} new windows ({u.HardNormals} hard normal, {u.Normals} normal, {u.Anomalies} anomalous), {u.Epochs} epochs, loss {u.LossBefore:G4} -> {u.LossAfter:G4}, {calibration}; rows from {row + 1} on use the updated network"));
             }
         }
         first += count;

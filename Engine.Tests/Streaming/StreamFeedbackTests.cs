@@ -75,15 +75,28 @@ public sealed class StreamFeedbackTests : IDisposable
     }
 
     [Fact]
+    public void RelearningRefitsTheCalibrationOnHeldOutRowsAfterAnUpdate()
+    {
+        var (model, stream, labels) = Setup();
+        var still = CliRunner.Run("stream", "--model", model, "--input", stream, "--device", "cpu");
+        var fed = CliRunner.Run("stream", "--model", model, "--input", stream, "--feedback", labels, "--device", "cpu", "--online-threshold", "relearn");
+        Assert.True(fed.Code == 0, fed.Err);
+        Assert.Contains("error model and threshold refitted on", fed.Err);
+        string[] a = ScoreLines(still.Out), b = ScoreLines(fed.Out);
+        int first = Enumerable.Range(0, a.Length).First(i => a[i] != b[i]);
+        Assert.True(first >= Anomaly, $"a score moved at row {first}, before the first labelled anomaly at {Anomaly}");
+    }
+
+    [Fact]
     public void UpdatingOptionsWithoutFeedbackAndUnsupportedModesAreUsageErrors()
     {
         var (model, stream, labels) = Setup();
         var lone = CliRunner.Run("stream", "--model", model, "--input", stream, "--online-batch", "2");
         Assert.Equal(2, lone.Code);
         Assert.Contains("--online-batch does nothing without --feedback", lone.Err);
-        var relearn = CliRunner.Run("stream", "--model", model, "--input", stream, "--feedback", labels, "--online-threshold", "relearn");
-        Assert.Equal(2, relearn.Code);
-        Assert.Contains("threshold", relearn.Err);
+        var background = CliRunner.Run("stream", "--model", model, "--input", stream, "--feedback", labels, "--online-mode", "background");
+        Assert.Equal(2, background.Code);
+        Assert.Contains("synchronously", background.Err);
     }
 
     [Fact]

@@ -33,9 +33,9 @@ public sealed class AnomalyDetector : IDisposable
     public DetectorConfig Config { get; }
     public IWindowModel Model { get; }
     public AffineScaler Scaler { get; }
-    public GaussianErrorModel ErrorModel { get; }
-    public ChannelScore? ChannelScore { get; }
-    public Threshold ThresholdRule { get; }
+    public GaussianErrorModel ErrorModel { get; private set; }
+    public ChannelScore? ChannelScore { get; private set; }
+    public Threshold ThresholdRule { get; private set; }
     public double Threshold => ThresholdRule.Value;
     public TrainReport? Report { get; private init; }
     /// <summary>Column roles found on the training rows (training only; not stored).</summary>
@@ -207,6 +207,32 @@ public sealed class AnomalyDetector : IDisposable
             scores[t] = usable[t] ? RowScore(channel, gaussian, errors.AsSpan(t * f, f), scaled.AsSpan(t * f, f)) : double.NaN;
         ScoreSmoother.Apply(scores, config.Smoothing);
         return scores;
+    }
+
+    /// <summary>
+    /// Online updating's recalibration: the error model, channel score and threshold fitted again, by the rules of
+    /// training, on the rows of <paramref name="scaledRows"/> (contiguous, scaled) marked in <paramref name="reference"/>
+    /// (held-out normal rows the network was not just trained on); the anomalous rows feed seed 001's F-beta rule.
+    /// False, and nothing changed, when fewer than <see cref="MinReferenceRows"/> reference rows have a score.
+    /// </summary>
+    internal bool Recalibrate(Series scaledRows, bool[] reference, bool[] anomalous)
+    {
+        int f = Config.Features;
+        float[] errors = LastRowErrors(Model, scaledRows, Config.Span, out bool[] usable);
+        bool[] normal = [.. usable.Select((u, t) => u && reference[t])];
+        bool[] labelled = [.. usable.Select((u, t) => u && anomalous[t])];
+        if (normal.Count(x => x) < MinReferenceRows) return false;
+        var errorModel = GaussianErrorModel.Fit(Select(errors, normal, f), f);
+        ChannelScore? channel = ChannelScore is { } c
+            ? Scoring.ChannelScore.Fit(errors, scaledRows.Values, f, normal, c.Channels, c.Departure, c.Top)
+            : null;
+        double[] scores = Scores(Config, errorModel, channel, errors, scaledRows.Values, usable, f);
+        ThresholdRule = Config.ThresholdRule is "pot" or "dynamic"
+            ? PeaksOverThreshold.Fit(Pick(scores, normal), Config.Risk)
+            : ThresholdRules.FBetaSearch(Pick(scores, normal), Pick(scores, labelled));
+        ErrorModel = errorModel;
+        ChannelScore = channel;
+        return true;
     }
 
     private static double[] Pick(double[] scores, bool[] mask) => [.. scores.Where((_, t) => mask[t])];

@@ -14,9 +14,11 @@ namespace RnnEngine.Models.Online;
 /// default, an anomaly has arrived) the network continues training on the buffered normal windows (all or the hard
 /// ones), with the checkpoint's training sample replayed; the new weights score the rows after that batch. Scores
 /// already given are never revised.
-/// What this does not do yet, unlike <see cref="OnlineDetector"/>: re-estimate the error model and relearn the
-/// threshold, because a row's score here comes from sliding windows over contiguous rows, which the buffers do not
-/// keep; the detector's calibration from training stays.
+/// With <see cref="OnlineOptions.RelearnThreshold"/> the error model, channel score and threshold are then fitted again
+/// (<see cref="AnomalyDetector.Recalibrate"/>) on the last <see cref="ReferenceRows"/> rows of the stream, using only
+/// the rows of normal windows held out of the update (every third easy normal window, as <see cref="OnlineDetector"/>
+/// does): errors of windows the network was just fitted to would make every later score look large. With fewer than
+/// <see cref="AnomalyDetector.MinReferenceRows"/> such rows the calibration from training stays (said in the record).
 /// </summary>
 public sealed class FeedbackUpdater
 {
@@ -27,13 +29,19 @@ public sealed class FeedbackUpdater
     private readonly List<(float[] Rows, bool Anomalous, bool Flagged)> batch = [];
     private readonly List<float[]> anomalies = [], hardNormals = [], normals = [];
     private readonly List<UpdateRecord> updates = [];
-    private int filled, flaggedRows, windowsSeen;
+    // the last ReferenceRows rows of the stream (scaled) with their labels and whether they lie in a held-out window
+    private readonly float[] recent;
+    private readonly bool[] recentLabel, recentHeldOut;
+    private long rowsSeen;
+    private int filled, flaggedRows, windowsSeen, easyNormals;
     private bool labelled;
+
+    /// <summary>Rows of the stream kept for recalibration.</summary>
+    public const int ReferenceRows = 4096;
 
     public FeedbackUpdater(AnomalyDetector detector, OnlineOptions options)
     {
         if (options.Mode != UpdateMode.Synchronous) throw new ArgumentException("stream updating runs synchronously");
-        if (options.RelearnThreshold) throw new ArgumentException("stream updating keeps the detector's threshold");
         if (options.Rehearse && detector.Rehearsal is null)
             throw new ArgumentException("the model holds no training sample to rehearse (it was written before online updating stored one): train it again, or do not rehearse");
         this.detector = detector;
@@ -41,6 +49,9 @@ public sealed class FeedbackUpdater
         span = detector.Config.Span;
         features = detector.Config.Features;
         window = new float[span * features];
+        recent = new float[ReferenceRows * features];
+        recentLabel = new bool[ReferenceRows];
+        recentHeldOut = new bool[ReferenceRows];
     }
 
     public IReadOnlyList<UpdateRecord> Updates => updates;
@@ -53,6 +64,10 @@ public sealed class FeedbackUpdater
     public bool Add(ReadOnlySpan<float> scaledRow, bool flagged, bool label)
     {
         scaledRow.CopyTo(window.AsSpan(filled * features, features));
+        int slot = (int)(rowsSeen++ % ReferenceRows);
+        scaledRow.CopyTo(recent.AsSpan(slot * features, features));
+        recentLabel[slot] = label;
+        recentHeldOut[slot] = false;
         if (flagged) flaggedRows++;
         labelled |= label;
         if (++filled < span) return false;
@@ -61,9 +76,11 @@ public sealed class FeedbackUpdater
         flaggedRows = 0;
         labelled = false;
         if (batch.Count < options.BatchWindows) return false;
-        foreach (var (rows, anomalous, hard) in batch)
+        for (int k = 0; k < batch.Count; k++)
         {
+            var (rows, anomalous, hard) = batch[k];
             if (anomalous) anomalies.Add(rows);
+            else if (!hard && options.RelearnThreshold && easyNormals++ % 3 == 2) HoldOut(batch.Count - k);
             else
             {
                 normals.Add(rows);
@@ -75,6 +92,13 @@ public sealed class FeedbackUpdater
         if (hardNormals.Count < options.BufferWindows || (options.RequireAnomaly && anomalies.Count == 0)) return false;
         Update();
         return true;
+    }
+
+    /// <summary>Marks the window that ended <paramref name="windowsAgo"/> windows before the newest row as held out.</summary>
+    private void HoldOut(int windowsAgo)
+    {
+        long end = rowsSeen - (long)(windowsAgo - 1) * span;
+        for (long r = Math.Max(end - span, rowsSeen - ReferenceRows); r < end; r++) recentHeldOut[(int)(r % ReferenceRows)] = true;
     }
 
     private void Update()
@@ -103,9 +127,32 @@ public sealed class FeedbackUpdater
             after += Inference.Loss(m, set) / members.Count;
             epochs = Math.Max(epochs, report.EpochsRun);
         }
-        updates.Add(new UpdateRecord(windowsSeen, hardNormals.Count, normals.Count, anomalies.Count, fresh, 0, epochs, before, after, detector.Threshold));
+        int heldOut = options.RelearnThreshold ? Recalibrate() : 0;
+        updates.Add(new UpdateRecord(windowsSeen, hardNormals.Count, normals.Count, anomalies.Count, fresh, heldOut / span, epochs, before, after, detector.Threshold)
+        {
+            Recalibrated = heldOut >= AnomalyDetector.MinReferenceRows,
+        });
         anomalies.Clear();
         hardNormals.Clear();
         normals.Clear();
+    }
+
+    /// <summary>Fits the calibration again on the held-out rows among the recent ones; returns how many there were.</summary>
+    private int Recalibrate()
+    {
+        int n = (int)Math.Min(rowsSeen, ReferenceRows);
+        var rows = new float[n * features];
+        var reference = new bool[n];
+        var anomalous = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            int slot = (int)((rowsSeen - n + i) % ReferenceRows);
+            recent.AsSpan(slot * features, features).CopyTo(rows.AsSpan(i * features));
+            reference[i] = recentHeldOut[slot] && !recentLabel[slot];
+            anomalous[i] = recentLabel[slot];
+        }
+        int count = reference.Count(x => x);
+        if (count >= AnomalyDetector.MinReferenceRows) detector.Recalibrate(new Data.Series(rows, features), reference, anomalous);
+        return count;
     }
 }

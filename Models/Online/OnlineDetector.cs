@@ -7,7 +7,11 @@ namespace RnnEngine.Models.Online;
 
 /// <summary>One finished update: where in the stream it took effect and what it learned from.</summary>
 public sealed record UpdateRecord(int BeforeWindow, int HardNormals, int Normals, int Anomalies, int TrainWindows, int HeldOutWindows, int Epochs,
-    double LossBefore, double LossAfter, double Threshold);
+    double LossBefore, double LossAfter, double Threshold)
+{
+    /// <summary>Whether the error model and threshold were fitted again (a stream update with too few held-out rows keeps them).</summary>
+    public bool Recalibrated { get; init; } = true;
+}
 
 /// <summary>
 /// Seed 001's streaming detector with online updating. Batches of windows arrive with their expert labels (a window

@@ -22,7 +22,7 @@ public sealed class StreamScorer
     private readonly float[] output;    // [1, T, F]
     private readonly float[] errors;    // [F]
     private readonly ScoreSmoother smoother;
-    private readonly Func<double, bool> decide;
+    private Func<double, bool> decide;
     private long pushed;
 
     public StreamScorer(AnomalyDetector detector)
@@ -64,6 +64,9 @@ public sealed class StreamScorer
         for (int k = 0; k < features; k++) errors[k] = MathF.Abs(row[k] - output[last + k]);
         return smoother.Next(detector.RowScore(errors, row));
     }
+
+    /// <summary>After the detector's threshold changed (online updating): decide by the new one from the next row on.</summary>
+    public void Recalibrated() => decide = detector.NewDecider();
 
     /// <summary>The decision for the next output row, given its score (NaN for a row without one); call once per row.</summary>
     public bool Flag(double score) => decide(score);
