@@ -114,6 +114,35 @@ public sealed class StreamFeedbackTests : IDisposable
     }
 
     [Fact]
+    public async Task FollowingWaitsForLabelsThatArriveLater()
+    {
+        var (model, stream, labels) = Setup();
+        string[] all = File.ReadAllLines(labels);
+        string growing = files.Write("growing.csv", string.Join("\n", all.Take(Anomaly + 1)) + "\n");   // the header and rows 0..599
+        using var cancel = new CancellationTokenSource();
+        var stdout = new StringWriter();
+        var stderr = new LockedWriter();
+        var task = Task.Run(() => RnnEngine.Cli.Cli.Run(["stream", "--model", model, "--input", stream, "--follow", "--feedback", growing, "--device", "cpu"],
+            TextWriter.Synchronized(stdout), stderr, null, cancel.Token));
+        await Task.Delay(1500);
+        Assert.False(task.IsCompleted);                      // waiting for the label of row 600
+        Assert.DoesNotContain("update", stderr.ToString());  // nothing to update from yet
+        File.AppendAllLines(growing, all.Skip(Anomaly + 1));
+        Assert.True(SpinWait.SpinUntil(() => stderr.ToString().Contains("update 1 after row"), 30_000), stderr.ToString());
+        cancel.Cancel();
+        Assert.Equal(0, await task);
+    }
+
+    private sealed class LockedWriter : TextWriter
+    {
+        private readonly StringBuilder sb = new();
+        public override Encoding Encoding => Encoding.UTF8;
+        public override void Write(char value) { lock (sb) sb.Append(value); }
+        public override void Write(string? value) { lock (sb) sb.Append(value); }
+        public override string ToString() { lock (sb) return sb.ToString(); }
+    }
+
+    [Fact]
     public void LabelsAreReadInOrderAndBadLinesAreNamed()
     {
         string path = files.Write("l.csv", "index,label\n0,0\n1,anomaly\n3,1\n");
