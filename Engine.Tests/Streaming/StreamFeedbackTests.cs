@@ -105,6 +105,7 @@ public sealed class StreamFeedbackTests : IDisposable
         var (model, stream, labels) = Setup();
         var c = ModelCheckpoint.Load(model);
         Assert.Contains(c.Parameters, a => a.Name == DetectorFile.RehearsalName);
+        Assert.Contains(c.Parameters, a => a.Name == DetectorFile.ReferenceName);
         (c with { Parameters = [.. c.Parameters.Where(a => a.Name != DetectorFile.RehearsalName)] }).Save(model);
         var refused = CliRunner.Run("stream", "--model", model, "--input", stream, "--feedback", labels, "--device", "cpu");
         Assert.Equal(2, refused.Code);

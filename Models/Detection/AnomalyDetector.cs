@@ -41,11 +41,22 @@ public sealed class AnomalyDetector : IDisposable
     /// <summary>Column roles found on the training rows (training only; not stored).</summary>
     public ColumnRole[]? Roles { get; private init; }
     /// <summary>
-    /// Up to <see cref="RehearsalWindows"/> spans of scaled training rows [count, Span, F], spread evenly over the
+    /// Up to <see cref="RehearsalWindows"/> spans of scaled training rows [count, Span, F] (and <see cref="MaxSampleValues"/> values), spread evenly over the
     /// rows the network was fitted on: online updating replays them so a few new windows do not make it forget the
     /// rest. Stored in the checkpoint; null for checkpoints written before it was.
     /// </summary>
     public float[]? Rehearsal { get; init; }
+    /// <summary>
+    /// The last held-out rows of training (scaled, [n, F], at most <see cref="ReferenceRowCount"/> and <see cref="MaxSampleValues"/> values) and which of them are
+    /// normal: the rows online updating refits the calibration on until the stream has held out enough of its own.
+    /// Stored in the checkpoint; null for checkpoints written before it was.
+    /// </summary>
+    public (float[] Rows, bool[] Normal)? Reference { get; init; }
+
+    public const int ReferenceRowCount = 4096;
+
+    /// <summary>Each sample the checkpoint keeps for online updating stays within this many values (1 MiB of floats).</summary>
+    public const int MaxSampleValues = 1 << 18;
 
     public const int RehearsalWindows = 256;
 
@@ -128,6 +139,7 @@ public sealed class AnomalyDetector : IDisposable
             return new AnomalyDetector(config, model, scaler, errorModel, threshold, channel)
             {
                 Report = report, Roles = roles, Rehearsal = RehearsalSample(scaled, fitEnd, T),
+                Reference = ReferenceSample(scaled, crossFit ? 0 : fitEnd, normal),
             };
         }
         catch
@@ -253,11 +265,19 @@ public sealed class AnomalyDetector : IDisposable
         var starts = new List<int>();
         for (int s = 0; s + span <= rows; s += span)
             if (scaled.Labels is null || !scaled.Labels.AsSpan(s, span).Contains(true)) starts.Add(s);
-        int take = Math.Min(starts.Count, RehearsalWindows);
+        int take = Math.Min(starts.Count, Math.Min(RehearsalWindows, Math.Max(1, MaxSampleValues / (span * f))));
         var data = new float[take * span * f];
         for (int k = 0; k < take; k++)
             scaled.Values.AsSpan(starts[(int)((long)k * starts.Count / take)] * f, span * f).CopyTo(data.AsSpan(k * span * f));
         return data;
+    }
+
+    /// <summary>The last rows from <paramref name="from"/> on, at most <see cref="ReferenceRowCount"/>, with the rows the
+    /// calibration was fitted on marked normal.</summary>
+    private static (float[], bool[]) ReferenceSample(Series scaled, int from, bool[] normal)
+    {
+        int start = Math.Max(from, scaled.Length - Math.Min(ReferenceRowCount, MaxSampleValues / scaled.Features));
+        return (scaled.Values.AsSpan(start * scaled.Features).ToArray(), normal.AsSpan(start).ToArray());
     }
 
     private static Series Scaled(Series s, AffineScaler scaler)

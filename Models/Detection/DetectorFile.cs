@@ -16,6 +16,8 @@ public static class DetectorFile
 {
     /// <summary>The tensor of <see cref="AnomalyDetector.Rehearsal"/>: not a parameter, so loading skips it there.</summary>
     public const string RehearsalName = "online.rehearsal";
+    /// <summary>The tensors of <see cref="AnomalyDetector.Reference"/>.</summary>
+    public const string ReferenceName = "online.reference", ReferenceNormalName = "online.reference_normal";
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -26,6 +28,11 @@ public static class DetectorFile
         var arrays = ModelCheckpoint.FromParameters(m.Parameters, m.ParameterNames).ToList();
         if (d.Rehearsal is { Length: > 0 } r)
             arrays.Add(new NamedArray(RehearsalName, [r.Length / (d.Config.Span * d.Config.Features), d.Config.Span, d.Config.Features], r));
+        if (d.Reference is ({ Length: > 0 } rows, bool[] normal))
+        {
+            arrays.Add(new NamedArray(ReferenceName, [normal.Length, d.Config.Features], rows));
+            arrays.Add(new NamedArray(ReferenceNormalName, [normal.Length], [.. normal.Select(n => n ? 1f : 0f)]));
+        }
         var checkpoint = new ModelCheckpoint(arrays, ToJson(d.Config), d.Scaler, d.ErrorModel, d.ThresholdRule, d.ChannelScore);
         checkpoint.Save(path);
     }
@@ -47,7 +54,15 @@ public static class DetectorFile
                 NamedArray? rehearsal = c.Parameters.FirstOrDefault(a => a.Name == RehearsalName);
                 if (rehearsal is not null && (rehearsal.Shape.Length != 3 || rehearsal.Shape[1] != config.Span || rehearsal.Shape[2] != config.Features))
                     throw new DataFormatException(path, null, null, $"tensor '{RehearsalName}' has shape [{string.Join(", ", rehearsal.Shape)}], expected [n, {config.Span}, {config.Features}]");
-                return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold, c.ChannelScore) { Rehearsal = rehearsal?.Data };
+                NamedArray? reference = c.Parameters.FirstOrDefault(a => a.Name == ReferenceName);
+                NamedArray? referenceNormal = c.Parameters.FirstOrDefault(a => a.Name == ReferenceNormalName);
+                if (reference is not null && (referenceNormal is null || reference.Shape is not [int n, int f] || f != config.Features || referenceNormal.Shape is not [int m] || m != n))
+                    throw new DataFormatException(path, null, null, $"tensors '{ReferenceName}' and '{ReferenceNormalName}' do not match: expected [n, {config.Features}] and [n]");
+                return new AnomalyDetector(config, model, c.Scaler, c.ErrorModel, c.Threshold, c.ChannelScore)
+                {
+                    Rehearsal = rehearsal?.Data,
+                    Reference = reference is null ? null : (reference.Data, [.. referenceNormal!.Data.Select(v => v != 0)]),
+                };
             }
             catch
             {

@@ -15,8 +15,8 @@ namespace RnnEngine.Models.Online;
 /// ones), with the checkpoint's training sample replayed; the new weights score the rows after that batch. Scores
 /// already given are never revised.
 /// With <see cref="OnlineOptions.RelearnThreshold"/> the error model, channel score and threshold are then fitted again
-/// (<see cref="AnomalyDetector.Recalibrate"/>) on the last <see cref="ReferenceRows"/> rows of the stream, using only
-/// the rows of normal windows held out of the update (every third easy normal window, as <see cref="OnlineDetector"/>
+/// (<see cref="AnomalyDetector.Recalibrate"/>) on the last <see cref="ReferenceRows"/> rows (training's held-out rows
+/// stored in the checkpoint, then the stream's), using only those rows and the rows of normal windows held out of the update (every third easy normal window, as <see cref="OnlineDetector"/>
 /// does): errors of windows the network was just fitted to would make every later score look large. With fewer than
 /// <see cref="AnomalyDetector.MinReferenceRows"/> such rows the calibration from training stays (said in the record).
 /// </summary>
@@ -52,6 +52,17 @@ public sealed class FeedbackUpdater
         recent = new float[ReferenceRows * features];
         recentLabel = new bool[ReferenceRows];
         recentHeldOut = new bool[ReferenceRows];
+        // training's held-out rows come first, so a relearned calibration has rows from the first update on
+        if (detector.Reference is ({ } rows, bool[] normal))
+        {
+            for (int i = Math.Max(0, normal.Length - ReferenceRows); i < normal.Length; i++)
+            {
+                int slot = (int)(rowsSeen++ % ReferenceRows);
+                rows.AsSpan(i * features, features).CopyTo(recent.AsSpan(slot * features, features));
+                recentHeldOut[slot] = normal[i];
+                recentLabel[slot] = false;
+            }
+        }
     }
 
     public IReadOnlyList<UpdateRecord> Updates => updates;
