@@ -96,6 +96,7 @@ public static class RunCommand
             if (o.Online is null) updating.RefuseGiven(p, "without --online");
             string dataDir = p.GetValue(data) ?? FindDataDir();
             string outDir = common.OutDir(p);
+            o = o with { ExportDir = outDir };
             using var backend = common.Backend(p);
             return Report(PowerDemandExperiment.Run(backend, dataDir, o, common.Progress(p, stderr)), outDir, stdout);
         });

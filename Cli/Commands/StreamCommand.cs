@@ -31,25 +31,27 @@ public static class StreamCommand
         var feedback = Opt.Text("--feedback", "LABELS.csv",
             "seed 001's online updating: the expert's index,label file (read for a batch only after it was scored; may grow with --follow); the --online-* options tune it");
         var seed = Opt.Seed();
+        var windows = Opt.Flag("--windows", "with --feedback: seed 001's own scoring, as run powerdemand --online: non-overlapping windows, each row written with its window's score once the window is complete");
         var updating = new OnlineCli(stream: true);
         var c = new Command("stream", "score rows as they arrive (standard input or a growing file): one line index,score,is_anomaly per row, flushed at once")
         {
-            model, input, follow, device, threads, noHeader, missing, feedback, seed,
+            model, input, follow, device, threads, noHeader, missing, feedback, seed, windows,
         };
         foreach (Option o in updating.All) c.Options.Add(o);
         c.SetAction(p =>
         {
             string? labels = p.GetValue(feedback);
             if (labels is null) updating.RefuseGiven(p, "without --feedback");
+            if (labels is null && p.GetValue(windows)) throw new UsageException("--windows scores as seed 001 updates: give --feedback LABELS too");
             OnlineOptions? online = labels is null ? null : updating.Build(p, (ulong)p.GetValue(seed));
             return Run(p.GetValue(model)!, p.GetValue(input)!, p.GetValue(follow), p.GetValue(device)!, p.GetValue(threads), p.GetValue(noHeader),
-                p.MissingPolicy(missing), labels, online, stdout, stderr, stdin, cancel, handleSignals: !cancel.CanBeCanceled);
+                p.MissingPolicy(missing), labels, online, p.GetValue(windows), stdout, stderr, stdin, cancel, handleSignals: !cancel.CanBeCanceled);
         });
         return c;
     }
 
     private static int Run(string modelPath, string input, bool follow, string device, int threads, bool noHeader, MissingPolicy policy,
-        string? feedbackPath, OnlineOptions? online, TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel, bool handleSignals)
+        string? feedbackPath, OnlineOptions? online, bool windows, TextWriter stdout, TextWriter stderr, TextReader? stdin, CancellationToken cancel, bool handleSignals)
     {
         if (feedbackPath is not null && policy != MissingPolicy.Error)
             throw new UsageException("--feedback updates on whole rows: a missing cell stays an error (no --missing)");
@@ -78,7 +80,7 @@ public static class StreamCommand
         var columns = detector.Config.Columns;
         var parser = new RowParser(source, detector.Config.Features, !noHeader && columns.Count > 0 ? columns : null, !noHeader, policy);
         var scorer = new StreamScorer(detector);
-        using var feedback = feedbackPath is null ? null : new StreamFeedback(detector, scorer, online!, feedbackPath, follow, cancel, stderr);
+        using var feedback = feedbackPath is null || windows ? null : new StreamFeedback(detector, scorer, online!, feedbackPath, follow, cancel, stderr);
         bool updating = feedback is not null;
         var row = new float[scorer.Features];
         var text = new char[128];
@@ -89,7 +91,8 @@ public static class StreamCommand
         {
             stdout.WriteLine("index,score,is_anomaly");
             stdout.Flush();
-            while (lines.TryRead(out ReadOnlySpan<char> line))
+            if (windows) index = StreamWindows.Run(detector, online!, parser, lines, row, feedbackPath!, follow, cancel, stdout, stderr);
+            while (!windows && lines.TryRead(out ReadOnlySpan<char> line))
             {
                 if (parser.NeedsHeader)
                 {

@@ -4,6 +4,7 @@ using RnnEngine.Models.Architectures;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Data.Scaling;
 using RnnEngine.Models.Metrics;
+using RnnEngine.Models.Detection;
 using RnnEngine.Models.Online;
 using RnnEngine.Models.Scoring;
 using RnnEngine.Models.Thresholds;
@@ -27,6 +28,10 @@ public sealed record PowerDemandOptions
     public bool PerWindowScaling { get; init; }
     /// <summary>With online updating (seed 001's streaming mode): the stream is scored both without and with updates.</summary>
     public OnlineOptions? Online { get; init; }
+    /// <summary>When set (and the stream is scaled by the initialisation set), the trained detector, the stream rows and
+    /// their labels are written there, so `stream --feedback --windows` can replay the stream: encdec-ad.model,
+    /// stream.csv, stream-labels.csv.</summary>
+    public string? ExportDir { get; init; }
 }
 
 /// <summary>
@@ -76,6 +81,8 @@ public static class PowerDemandExperiment
         double[] anomalousScores = split.VA.Length > 0 ? PointScores(model, errorModel, initWindows.Select(split.VA)) : [];
         Threshold rule = ThresholdRules.FBetaSearch(normalScores, anomalousScores);
         double threshold = rule.Value;
+        if (o.ExportDir is not null && !o.PerWindowScaling)
+            Export(o.ExportDir, model, scaler, errorModel, rule, o, train.Inputs, initWindows.Select([.. split.VN1, .. split.VN2]).Data, stream);
 
         double[] points = PointScores(model, errorModel, testWindows);
         double[] windowScores = PointErrors.WindowMax(points, T);
@@ -157,6 +164,29 @@ public static class PowerDemandExperiment
             Baselines = Baselines.OnWindows(train.Inputs, testWindows.Data, T, 1, labels),
         };
     }
+
+    /// <summary>The detector as trained here (before any online update) and the stream it is tested on.</summary>
+    private static void Export(string dir, EncDecAd model, MinMaxScaler scaler, GaussianErrorModel errorModel, Threshold rule, PowerDemandOptions o,
+        float[] trainWindows, float[] referenceWindows, Series stream)
+    {
+        Directory.CreateDirectory(dir);
+        var config = new DetectorConfig
+        {
+            Model = "encdec-ad", Window = PowerDemand.WeekLength, Features = 1, Hidden = o.Hidden, Decode = o.Decode, Seed = o.Seed,
+            Columns = [StreamColumn], Score = "gaussian", ThresholdRule = "gaussian", Smoothing = 1, EventGap = 0,
+        };
+        // the detector does not own the model here: the experiment goes on with it
+        var detector = new AnomalyDetector(config, model, scaler, errorModel, rule)
+        {
+            Rehearsal = trainWindows, Reference = (referenceWindows, [.. Enumerable.Repeat(true, referenceWindows.Length)]),
+        };
+        DetectorFile.Save(detector, Path.Combine(dir, "encdec-ad.model"));
+        var ic = System.Globalization.CultureInfo.InvariantCulture;
+        File.WriteAllLines(Path.Combine(dir, "stream.csv"), [StreamColumn, .. stream.Values.Select(v => v.ToString("R", ic))]);
+        File.WriteAllLines(Path.Combine(dir, "stream-labels.csv"), ["index,label", .. stream.Labels!.Select((l, i) => $"{i},{(l ? 1 : 0)}")]);
+    }
+
+    private const string StreamColumn = "demand";
 
     private const string RowLevel = "test rows; each row takes its week's score and decision";
     private const string PlotSource = "data/powerdemand/power_data.txt, stream after the 12 initialisation weeks";

@@ -60,7 +60,7 @@ public sealed class AnomalyDetector : IDisposable
 
     public const int RehearsalWindows = 256;
 
-    internal AnomalyDetector(DetectorConfig config, IWindowModel model, AffineScaler scaler, GaussianErrorModel errorModel, Threshold threshold,
+    public AnomalyDetector(DetectorConfig config, IWindowModel model, AffineScaler scaler, GaussianErrorModel errorModel, Threshold threshold,
         ChannelScore? channelScore = null)
     {
         Config = config;

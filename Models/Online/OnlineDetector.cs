@@ -77,9 +77,24 @@ public sealed class OnlineDetector : IDisposable
     /// </summary>
     public void ProcessBatch(ReadOnlySpan<float> windows, int count, ReadOnlySpan<bool> isAnomalous, Span<double> windowScores, Span<bool> flagged)
     {
+        ScoreBatch(windows, count, windowScores, flagged);
+        Learn(isAnomalous);
+    }
+
+    private float[]? scored;     // the windows of the batch scored last, until their labels come
+    private bool[]? scoredFlags;
+
+    /// <summary>
+    /// The first half of <see cref="ProcessBatch"/>: scores <paramref name="count"/> windows [count, T, F] with the
+    /// current model; <see cref="Learn"/> must get their labels before the next batch is scored (a stream reads them
+    /// only now, after the scores are out).
+    /// </summary>
+    public void ScoreBatch(ReadOnlySpan<float> windows, int count, Span<double> windowScores, Span<bool> flagged)
+    {
         int size = model.Window * model.Features;
-        if (windows.Length != count * size || isAnomalous.Length != count || windowScores.Length != count || flagged.Length != count)
-            throw new ArgumentException($"a batch of {count} windows of [T={model.Window}, F={model.Features}] needs {count * size} values, {count} labels and {count} outputs");
+        if (windows.Length != count * size || windowScores.Length != count || flagged.Length != count)
+            throw new ArgumentException($"a batch of {count} windows of [T={model.Window}, F={model.Features}] needs {count * size} values and {count} outputs");
+        if (scored is not null) throw new InvalidOperationException("the last batch's labels have not been given (Learn)");
         if (pending is { IsCompleted: true }) Apply(pending.Result);
 
         double[] points = PointScores(model, ErrorModel, windows, count);
@@ -95,14 +110,39 @@ public sealed class OnlineDetector : IDisposable
             }
             windowScores[w] = max;
             flagged[w] = above >= options.HardCriterion;
-            float[] copy = windows.Slice(w * size, size).ToArray();
+        }
+        scored = windows.ToArray();
+        scoredFlags = flagged.ToArray();
+    }
+
+    /// <summary>Instead of <see cref="Learn"/> when the batch's labels never came: nothing is learned from it.</summary>
+    public void Forget()
+    {
+        if (scoredFlags is null) throw new InvalidOperationException("no scored batch waits for its labels");
+        windowsSeen += scoredFlags.Length;
+        scored = null;
+        scoredFlags = null;
+    }
+
+    /// <summary>The second half of <see cref="ProcessBatch"/>: files the windows scored last into the buffers by their
+    /// labels and updates when the trigger fires.</summary>
+    public void Learn(ReadOnlySpan<bool> isAnomalous)
+    {
+        if (scored is null || scoredFlags is null) throw new InvalidOperationException("no scored batch waits for its labels");
+        int size = model.Window * model.Features, count = scoredFlags.Length;
+        if (isAnomalous.Length != count) throw new ArgumentException($"{isAnomalous.Length} labels for a batch of {count} windows");
+        for (int w = 0; w < count; w++)
+        {
+            float[] copy = scored.AsSpan(w * size, size).ToArray();
             if (isAnomalous[w]) anomalies.Add(copy);
             else
             {
                 normals.Add(copy);
-                if (flagged[w]) hardNormals.Add(copy);
+                if (scoredFlags[w]) hardNormals.Add(copy);
             }
         }
+        scored = null;
+        scoredFlags = null;
         windowsSeen += count;
         if (pending is null && hardNormals.Count >= options.BufferWindows && (!options.RequireAnomaly || anomalies.Count > 0)) StartUpdate();
     }
