@@ -1,4 +1,5 @@
 using System.Globalization;
+using RnnEngine.Engine;
 using RnnEngine.Models.Data;
 using RnnEngine.Models.Detection;
 using RnnEngine.Models.Online;
@@ -26,8 +27,24 @@ internal static class StreamWindows
             throw new UsageException($"--windows scores with seed 001's error likelihood: a reconstruction model trained with --score gaussian (this one: {c.Model}, --score {c.Score})");
         if (detector.Reference is not ({ } reference, _) || detector.Rehearsal is not { } rehearsal || reference.Length % size != 0)
             throw new UsageException("--windows needs the model's reference normal windows and training windows in its checkpoint (as run powerdemand writes them)");
-        if (options.Mode != UpdateMode.Synchronous) throw new UsageException("--windows: stream updating runs synchronously");
-        using var online = new OnlineDetector(detector.Model, detector.ErrorModel, detector.Threshold, reference, options.Rehearse ? rehearsal : [], options);
+        // a background update trains a twin of the model on a backend of its own while the stream is scored
+        Backend? twinDevice = null;
+        try
+        {
+            using var online = new OnlineDetector(detector.Model, detector.ErrorModel, detector.Threshold, reference, options.Rehearse ? rehearsal : [], options,
+                () => c.Build(twinDevice = Devices.Create(detector.Model.Device.Name, 1)));
+            return Score(online, detector, options, parser, lines, row, labelsPath, follow, cancel, stdout, stderr);
+        }
+        finally
+        {
+            twinDevice?.Dispose();
+        }
+    }
+
+    private static long Score(OnlineDetector online, AnomalyDetector detector, OnlineOptions options, RowParser parser, LineSource lines, float[] row,
+        string labelsPath, bool follow, CancellationToken cancel, TextWriter stdout, TextWriter stderr)
+    {
+        int t = detector.Config.Window, f = detector.Config.Features;
         using var labels = new FeedbackLabels(labelsPath, follow, cancel);
         int batchRows = options.BatchWindows * t;
         var batch = new float[batchRows * f];
@@ -77,6 +94,11 @@ internal static class StreamWindows
         for (int r = 0; r < filled; r++) stdout.Write(string.Create(ic, $"{index + r},,\n"));
         stdout.Flush();
         online.Drain();
+        while (updates < online.Updates.Count)
+        {
+            UpdateRecord u = online.Updates[updates++];
+            stderr.WriteLine(string.Create(ic, $"update {updates} (background, applied by the end of the stream): retrained on {u.TrainWindows} windows for {u.Epochs} epochs, threshold {u.Threshold:G4}"));
+        }
         return index + filled;
     }
 }

@@ -40,5 +40,20 @@ public sealed class StreamWindowsTests : IDisposable
             compared++;
         }
         Assert.True(compared > 3000, $"only {compared} rows compared");
+
+        // updating in the background scores every row too, and says when its update took effect
+        var background = CliRunner.Run("stream", "--model", files.PathOf("encdec-ad.model"), "--input", files.PathOf("stream.csv"),
+            "--feedback", files.PathOf("stream-labels.csv"), "--windows", "--online-mode", "background", "--device", "cpu");
+        Assert.True(background.Code == 0, background.Err);
+        Assert.Contains("update 1", background.Err);
+        Assert.Equal(lines.Length, background.Out.Split('\n').Count(l => l.Length > 0 && char.IsDigit(l[0])));
+    }
+
+    [Fact]
+    public void WindowsNeedsFeedbackAndAGaussianReconstructionModel()
+    {
+        var lone = CliRunner.Run("stream", "--model", files.PathOf("m"), "--windows");
+        Assert.Equal(2, lone.Code);
+        Assert.Contains("--feedback", lone.Err);
     }
 }
