@@ -124,7 +124,7 @@ public static class StreamCommand
     }
 
     /// <summary>`index,score,is_anomaly\n` into a reused buffer, formatted as `score` writes it.</summary>
-    private static ReadOnlySpan<char> Format(char[] text, long index, double score, bool anomalous)
+    internal static ReadOnlySpan<char> Format(char[] text, long index, double score, bool anomalous)
     {
         Span<char> s = text;
         index.TryFormat(s, out int n, default, CultureInfo.InvariantCulture);

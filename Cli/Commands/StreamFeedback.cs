@@ -15,7 +15,6 @@ internal sealed class StreamFeedback : IDisposable
 {
     private readonly FeedbackUpdater updater;
     private readonly FeedbackLabels labels;
-    private readonly string path;
     private readonly TextWriter stderr;
     private readonly StreamScorer scorer;
     private readonly float[] rows;   // [batch rows, F]
@@ -33,7 +32,6 @@ internal sealed class StreamFeedback : IDisposable
         try { updater = new FeedbackUpdater(detector, options); }
         catch (ArgumentException e) { throw new UsageException("--feedback: " + e.Message); }
         labels = new FeedbackLabels(path, follow, cancel);
-        this.path = path;
         this.options = options;
         this.stderr = stderr;
         features = detector.Config.Features;
@@ -52,7 +50,7 @@ internal sealed class StreamFeedback : IDisposable
             long row = first + k;
             if (!labels.TryRead(row, out bool label))
             {
-                stderr.WriteLine($"{path}: no label for row {row} (the labels ended before the stream): updating stops there");
+                stderr.WriteLine(labels.Ended(row));
                 return false;
             }
             if (updater.Add(rows.AsSpan(k * features, features), flags[k], label))

@@ -51,10 +51,19 @@ internal static class StreamWindows
         var scores = new double[options.BatchWindows];
         var flags = new bool[options.BatchWindows];
         var anomalous = new bool[options.BatchWindows];
-        var ic = CultureInfo.InvariantCulture;
+        var text = new char[128];
         long index = 0;
         int filled = 0, updates = 0;
         bool learning = true;
+        void Report(string when)
+        {
+            for (; updates < online.Updates.Count; updates++)
+            {
+                UpdateRecord u = online.Updates[updates];
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"update {updates + 1} {when}: retrained on {u.TrainWindows} windows for {u.Epochs} epochs (loss {u.LossBefore:G4} -> {u.LossAfter:G4}), error model on {u.HeldOutWindows} held-out normal windows, threshold {u.Threshold:G4}"));
+            }
+        }
         while (lines.TryRead(out ReadOnlySpan<char> line))
         {
             if (parser.NeedsHeader)
@@ -67,8 +76,7 @@ internal static class StreamWindows
             row.CopyTo(batch.AsSpan(filled * f, f));
             if (++filled < batchRows) continue;
             online.ScoreBatch(batch, options.BatchWindows, scores, flags);
-            for (int r = 0; r < batchRows; r++)
-                stdout.Write(string.Create(ic, $"{index + r},{scores[r / t]:G9},{(flags[r / t] ? 1 : 0)}\n"));
+            for (int r = 0; r < batchRows; r++) stdout.Write(StreamCommand.Format(text, index + r, scores[r / t], flags[r / t]));
             stdout.Flush();
             // the labels of the rows just written, read only now
             Array.Clear(anomalous);
@@ -76,29 +84,21 @@ internal static class StreamWindows
             {
                 if (!labels.TryRead(index + r, out bool label))
                 {
-                    stderr.WriteLine($"{labelsPath}: no label for row {index + r} (the labels ended before the stream): updating stops there");
+                    stderr.WriteLine(labels.Ended(index + r));
                     learning = false;
                 }
                 anomalous[r / t] |= label;
             }
             if (learning) online.Learn(anomalous);
             else online.Forget();
-            while (updates < online.Updates.Count)
-            {
-                UpdateRecord u = online.Updates[updates++];
-                stderr.WriteLine(string.Create(ic, $"update {updates} after row {index + batchRows - 1}: retrained on {u.TrainWindows} windows for {u.Epochs} epochs (loss {u.LossBefore:G4} -> {u.LossAfter:G4}), error model on {u.HeldOutWindows} held-out normal windows, threshold {u.Threshold:G4}"));
-            }
+            Report($"after row {index + batchRows - 1}");
             index += batchRows;
             filled = 0;
         }
-        for (int r = 0; r < filled; r++) stdout.Write(string.Create(ic, $"{index + r},,\n"));
+        for (int r = 0; r < filled; r++) stdout.Write(StreamCommand.Format(text, index + r, double.NaN, false));
         stdout.Flush();
         online.Drain();
-        while (updates < online.Updates.Count)
-        {
-            UpdateRecord u = online.Updates[updates++];
-            stderr.WriteLine(string.Create(ic, $"update {updates} (background, applied by the end of the stream): retrained on {u.TrainWindows} windows for {u.Epochs} epochs, threshold {u.Threshold:G4}"));
-        }
+        Report("(background, applied by the end of the stream)");
         return index + filled;
     }
 }

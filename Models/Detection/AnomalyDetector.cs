@@ -105,7 +105,6 @@ public sealed class AnomalyDetector : IDisposable
         try
         {
             // error model and threshold on the rows never trained on (early stopping only looked at the first half)
-            int f = series.Features;
             // too short a tail for the tail of the score distribution: out-of-fold errors of every row instead
             bool crossFit = n - fitEnd < MinReferenceRows && n / 2 >= MinFoldSpans * T;
             if (crossFit)
@@ -123,19 +122,9 @@ public sealed class AnomalyDetector : IDisposable
             }
             if (normal.Count(x => x) < 2)
                 throw new DataFormatException(series.Source, null, null, $"the held-out last {100 * (1 - FitShare):F0} % has fewer than 2 normal rows to fit the error model");
-            var errorModel = GaussianErrorModel.Fit(Select(errors, normal, f), f);
-            ChannelScore? channel = null;
-            if (config.Score == "channel")
-            {
-                bool[] departure = [.. scored.Select(c => roles[c] == ColumnRole.Constant)];
-                channel = Scoring.ChannelScore.Fit(errors, scaled.Values, f, normal, scored, departure, config.TopChannels);
-            }
-            double[] scores = Scores(config, errorModel, channel, errors, scaled.Values, usable, f);
-            // "dynamic" decides from the scored stream itself; the peaks-over-threshold value is kept for reference
-            Threshold threshold = config.ThresholdRule is "pot" or "dynamic"
-                ? PeaksOverThreshold.Fit(Pick(scores, normal), config.Risk)
-                // seed 001's rule: F-beta search when labelled anomalies are at hand, else twice the largest normal score
-                : ThresholdRules.FBetaSearch(Pick(scores, normal), Pick(scores, anomalous));
+            bool[]? departure = config.Score == "channel" ? [.. scored.Select(c => roles[c] == ColumnRole.Constant)] : null;
+            var (errorModel, channel, threshold) = Calibrate(config, errors, scaled.Values, usable, normal, anomalous,
+                departure is null ? null : scored, departure, config.TopChannels);
             return new AnomalyDetector(config, model, scaler, errorModel, threshold, channel)
             {
                 Report = report, Roles = roles, Rehearsal = RehearsalSample(scaled, fitEnd, T),
@@ -229,22 +218,32 @@ public sealed class AnomalyDetector : IDisposable
     /// </summary>
     internal bool Recalibrate(Series scaledRows, bool[] reference, bool[] anomalous)
     {
-        int f = Config.Features;
         float[] errors = LastRowErrors(Model, scaledRows, Config.Span, out bool[] usable);
         bool[] normal = [.. usable.Select((u, t) => u && reference[t])];
         bool[] labelled = [.. usable.Select((u, t) => u && anomalous[t])];
         if (normal.Count(x => x) < MinReferenceRows) return false;
-        var errorModel = GaussianErrorModel.Fit(Select(errors, normal, f), f);
-        ChannelScore? channel = ChannelScore is { } c
-            ? Scoring.ChannelScore.Fit(errors, scaledRows.Values, f, normal, c.Channels, c.Departure, c.Top)
-            : null;
-        double[] scores = Scores(Config, errorModel, channel, errors, scaledRows.Values, usable, f);
-        ThresholdRule = Config.ThresholdRule is "pot" or "dynamic"
-            ? PeaksOverThreshold.Fit(Pick(scores, normal), Config.Risk)
-            : ThresholdRules.FBetaSearch(Pick(scores, normal), Pick(scores, labelled));
-        ErrorModel = errorModel;
-        ChannelScore = channel;
+        (ErrorModel, ChannelScore, ThresholdRule) = Calibrate(Config, errors, scaledRows.Values, usable, normal, labelled,
+            ChannelScore?.Channels, ChannelScore?.Departure, ChannelScore?.Top ?? 0);
         return true;
+    }
+
+    /// <summary>
+    /// Training's calibration: the error model and (with <paramref name="channels"/>) the channel score fitted on the
+    /// rows marked <paramref name="normal"/>, and the threshold by the config's rule on their smoothed scores.
+    /// </summary>
+    private static (GaussianErrorModel, ChannelScore?, Threshold) Calibrate(DetectorConfig config, float[] errors, float[] scaled, bool[] usable,
+        bool[] normal, bool[] anomalous, int[]? channels, bool[]? departure, int top)
+    {
+        int f = config.Features;
+        var errorModel = GaussianErrorModel.Fit(Select(errors, normal, f), f);
+        ChannelScore? channel = channels is null ? null : Scoring.ChannelScore.Fit(errors, scaled, f, normal, channels, departure!, top);
+        double[] scores = Scores(config, errorModel, channel, errors, scaled, usable, f);
+        // "dynamic" decides from the scored stream itself; the peaks-over-threshold value is kept for reference
+        Threshold threshold = config.ThresholdRule is "pot" or "dynamic"
+            ? PeaksOverThreshold.Fit(Pick(scores, normal), config.Risk)
+            // seed 001's rule: F-beta search when labelled anomalies are at hand, else twice the largest normal score
+            : ThresholdRules.FBetaSearch(Pick(scores, normal), Pick(scores, anomalous));
+        return (errorModel, channel, threshold);
     }
 
     private static double[] Pick(double[] scores, bool[] mask) => [.. scores.Where((_, t) => mask[t])];

@@ -27,7 +27,7 @@ public sealed class FeedbackUpdater
     private readonly int span, features;
     private readonly float[] window;                // [S, F] the window being filled, scaled
     private readonly List<(float[] Rows, bool Anomalous, bool Flagged)> batch = [];
-    private readonly List<float[]> anomalies = [], hardNormals = [], normals = [];
+    private readonly UpdateBuffers buffers = new();
     private readonly List<UpdateRecord> updates = [];
     // the last ReferenceRows rows of the stream (scaled) with their labels and whether they lie in a held-out window
     private readonly float[] recent;
@@ -90,17 +90,12 @@ public sealed class FeedbackUpdater
         for (int k = 0; k < batch.Count; k++)
         {
             var (rows, anomalous, hard) = batch[k];
-            if (anomalous) anomalies.Add(rows);
-            else if (!hard && options.RelearnThreshold && easyNormals++ % 3 == 2) HoldOut(batch.Count - k);
-            else
-            {
-                normals.Add(rows);
-                if (hard) hardNormals.Add(rows);
-            }
+            if (!anomalous && !hard && options.RelearnThreshold && easyNormals++ % 3 == 2) HoldOut(batch.Count - k);
+            else buffers.File(rows, anomalous, hard);
         }
         windowsSeen += batch.Count;
         batch.Clear();
-        if (hardNormals.Count < options.BufferWindows || (options.RequireAnomaly && anomalies.Count == 0)) return false;
+        if (!buffers.Due(options)) return false;
         Update();
         return true;
     }
@@ -114,14 +109,15 @@ public sealed class FeedbackUpdater
 
     private void Update()
     {
-        var train = options.TrainOn == RetrainSet.AllNormals ? normals.ToList() : hardNormals.ToList();
-        int fresh = train.Count;
-        if (options.Rehearse)
-            for (int i = 0; i < detector.Rehearsal!.Length; i += span * features) train.Add(detector.Rehearsal.AsSpan(i, span * features).ToArray());
-        float[] rows = new float[train.Count * span * features];
-        for (int i = 0; i < train.Count; i++) train[i].CopyTo(rows, i * span * features);
+        List<float[]> fresh = options.TrainOn == RetrainSet.AllNormals ? buffers.Normals : buffers.HardNormals;
+        int size = span * features;
+        float[] rehearsal = options.Rehearse ? detector.Rehearsal! : [];
+        float[] rows = new float[fresh.Count * size + rehearsal.Length];
+        for (int i = 0; i < fresh.Count; i++) fresh[i].CopyTo(rows, i * size);
+        rehearsal.CopyTo(rows, fresh.Count * size);
+        int windows = rows.Length / size;
         TrainingSet set = detector.Config.PredictsNextRow
-            ? TrainingSet.NextRow(rows, features, detector.Config.Window, [.. Enumerable.Range(0, train.Count).Select(i => i * span)])
+            ? TrainingSet.NextRow(rows, features, detector.Config.Window, [.. Enumerable.Range(0, windows).Select(i => i * span)])
             : TrainingSet.Reconstruction(rows, span, features);
         IReadOnlyList<IWindowModel> members = detector.Model is EnsembleModel e ? e.Members : [detector.Model];
         double before = 0, after = 0;
@@ -129,23 +125,18 @@ public sealed class FeedbackUpdater
         foreach (IWindowModel m in members)
         {
             double loss = Inference.Loss(m, set);
-            var report = Trainer.Fit(m, set, set, new TrainOptions
-            {
-                Epochs = options.MaxEpochs, BatchSize = options.TrainBatch, LearningRate = options.LearningRate,
-                Patience = options.Patience, MinDelta = options.MinDelta * loss, Seed = options.Seed + (ulong)windowsSeen,
-            }, progress: null);
+            var report = Trainer.Fit(m, set, set, options.Retraining(loss, windowsSeen), progress: null);
             before += loss / members.Count;
             after += Inference.Loss(m, set) / members.Count;
             epochs = Math.Max(epochs, report.EpochsRun);
         }
         int heldOut = options.RelearnThreshold ? Recalibrate() : 0;
-        updates.Add(new UpdateRecord(windowsSeen, hardNormals.Count, normals.Count, anomalies.Count, fresh, heldOut / span, epochs, before, after, detector.Threshold)
+        updates.Add(new UpdateRecord(windowsSeen, buffers.HardNormals.Count, buffers.Normals.Count, buffers.Anomalies.Count, fresh.Count, heldOut / span,
+            epochs, before, after, detector.Threshold)
         {
             Recalibrated = heldOut >= AnomalyDetector.MinReferenceRows,
         });
-        anomalies.Clear();
-        hardNormals.Clear();
-        normals.Clear();
+        buffers.Clear();
     }
 
     /// <summary>Fits the calibration again on the held-out rows among the recent ones; returns how many there were.</summary>

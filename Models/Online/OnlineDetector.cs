@@ -35,7 +35,7 @@ public sealed class OnlineDetector : IDisposable
     private readonly IWindowModel model;
     private readonly OnlineOptions options;
     private readonly Func<IWindowModel>? makeTwin;
-    private readonly List<float[]> anomalies = [], hardNormals = [], normals = [];
+    private readonly UpdateBuffers buffers = new();
     private readonly List<UpdateRecord> updates = [];
     private readonly Queue<float[]> reference = new();
     private readonly List<float[]> rehearsal = [];
@@ -81,7 +81,7 @@ public sealed class OnlineDetector : IDisposable
         Learn(isAnomalous);
     }
 
-    private float[]? scored;     // the windows of the batch scored last, until their labels come
+    private float[][]? scored;     // the windows of the batch scored last, until their labels come
     private bool[]? scoredFlags;
 
     /// <summary>
@@ -111,7 +111,8 @@ public sealed class OnlineDetector : IDisposable
             windowScores[w] = max;
             flagged[w] = above >= options.HardCriterion;
         }
-        scored = windows.ToArray();
+        scored = new float[count][];
+        for (int w = 0; w < count; w++) scored[w] = windows.Slice(w * size, size).ToArray();
         scoredFlags = flagged.ToArray();
     }
 
@@ -129,22 +130,13 @@ public sealed class OnlineDetector : IDisposable
     public void Learn(ReadOnlySpan<bool> isAnomalous)
     {
         if (scored is null || scoredFlags is null) throw new InvalidOperationException("no scored batch waits for its labels");
-        int size = model.Window * model.Features, count = scoredFlags.Length;
+        int count = scoredFlags.Length;
         if (isAnomalous.Length != count) throw new ArgumentException($"{isAnomalous.Length} labels for a batch of {count} windows");
-        for (int w = 0; w < count; w++)
-        {
-            float[] copy = scored.AsSpan(w * size, size).ToArray();
-            if (isAnomalous[w]) anomalies.Add(copy);
-            else
-            {
-                normals.Add(copy);
-                if (scoredFlags[w]) hardNormals.Add(copy);
-            }
-        }
+        for (int w = 0; w < count; w++) buffers.File(scored[w], isAnomalous[w], scoredFlags[w]);
         scored = null;
         scoredFlags = null;
         windowsSeen += count;
-        if (pending is null && hardNormals.Count >= options.BufferWindows && (!options.RequireAnomaly || anomalies.Count > 0)) StartUpdate();
+        if (pending is null && buffers.Due(options)) StartUpdate();
     }
 
     /// <summary>Waits for a background update still running and applies it (call at the end of a stream).</summary>
@@ -155,10 +147,8 @@ public sealed class OnlineDetector : IDisposable
 
     private void StartUpdate()
     {
-        var job = new Job([.. anomalies], [.. hardNormals], [.. normals], windowsSeen);
-        anomalies.Clear();
-        hardNormals.Clear();
-        normals.Clear();
+        var job = new Job([.. buffers.Anomalies], [.. buffers.HardNormals], [.. buffers.Normals], windowsSeen);
+        buffers.Clear();
         if (options.Mode == UpdateMode.Synchronous)
         {
             Apply(Retrain(model, job));
@@ -198,11 +188,7 @@ public sealed class OnlineDetector : IDisposable
         var heldOut = reference.ToList();
         var trainSet = Stack(train, m);
         double before = Inference.Loss(m, trainSet);
-        var report = Trainer.Fit(m, trainSet, trainSet, new TrainOptions
-        {
-            Epochs = options.MaxEpochs, BatchSize = options.TrainBatch, LearningRate = options.LearningRate,
-            Patience = options.Patience, MinDelta = options.MinDelta * before, Seed = options.Seed + (ulong)job.Seen,
-        }, progress: null);
+        var report = Trainer.Fit(m, trainSet, trainSet, options.Retraining(before, job.Seen), progress: null);
         double after = Inference.Loss(m, trainSet);
 
         var normalSet = Stack(heldOut, m);

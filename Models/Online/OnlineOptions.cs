@@ -86,4 +86,12 @@ public sealed record OnlineOptions
 
     /// <summary>Drives the shuffling of retraining batches.</summary>
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>The training options of one update: <see cref="MinDelta"/> relative to the loss before it, the
+    /// shuffling seeded by the windows seen so far.</summary>
+    internal Training.TrainOptions Retraining(double lossBefore, int windowsSeen) => new()
+    {
+        Epochs = MaxEpochs, BatchSize = TrainBatch, LearningRate = LearningRate, Patience = Patience,
+        MinDelta = MinDelta * lossBefore, Seed = Seed + (ulong)windowsSeen,
+    };
 }

@@ -51,5 +51,8 @@ public sealed class FeedbackLabels : IDisposable
         return false;
     }
 
+    /// <summary>The line a stream prints when the labels ended before row <paramref name="index"/> was labelled.</summary>
+    public string Ended(long index) => $"{path}: no label for row {index} (the labels ended before the stream): updating stops there";
+
     public void Dispose() => lines.Dispose();
 }
