@@ -32,7 +32,7 @@ public static class TokenCommands
             LearningRate = (float)(p.GetValue(o.Lr) ?? defaults.LearningRate),
             LearningRateDecay = (float)p.GetValue(o.LrDecay),
             Seed = (ulong)p.GetValue(o.Seed),
-            ProgressSeconds = stderr is LiveProgress ? LiveProgress.Seconds : defaults.ProgressSeconds,
+            ProgressSeconds = LiveProgress.SecondsFor(stderr, defaults.ProgressSeconds),
         };
         int window = o.WindowRows(p, 1, 10_000, allowAuto: false) ?? TokenDetectorConfig.DefaultWindow;
         KernelEventVocabulary vocabulary = LoadVocabulary(p.GetValue(o.Vocabulary));

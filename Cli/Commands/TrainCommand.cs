@@ -52,7 +52,7 @@ public static class TrainCommand
             LearningRate = (float)(p.GetValue(o.Lr) ?? defaults.LearningRate),
             Patience = p.GetValue(o.Patience),
             Seed = (ulong)p.GetValue(o.Seed),
-            ProgressSeconds = stderr is LiveProgress ? LiveProgress.Seconds : defaults.ProgressSeconds,
+            ProgressSeconds = LiveProgress.SecondsFor(stderr, defaults.ProgressSeconds),
         };
         var decode = RunCommand.ParseDecode(p.GetValue(o.Decode)!);
         // a trace's columns are one-hot event ids and ln(1 + dt), not measurements: seed 002's joint error score fits them

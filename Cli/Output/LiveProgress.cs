@@ -19,6 +19,9 @@ internal sealed class LiveProgress(TextWriter inner) : TextWriter
     /// <summary>Seconds between two live-line updates (the trainer's own gap applies in a pipe).</summary>
     public const double Seconds = 0.25;
 
+    /// <summary>The trainer's gap between progress lines on <paramref name="stderr"/>: the live line's, or <paramref name="fallback"/> in a pipe.</summary>
+    public static double SecondsFor(TextWriter stderr, double fallback) => stderr is LiveProgress ? Seconds : fallback;
+
     public static bool IsProgress(string line) => line.StartsWith("epoch ", StringComparison.Ordinal) && line.Contains("ETA", StringComparison.Ordinal);
 
     public override void WriteLine(string? value)
