@@ -70,6 +70,8 @@ namespace RnnEngine.Cli
                 ScoreCommand.Build(stdout, stderr),
                 EvalCommand.Build(stdout, stderr),
                 StreamCommand.Build(stdout, stderr, stdin, cancel),
+                ServeCommand.Build(stdout, stderr, cancel),
+                PublishCommand.Build(stdout, stderr),
                 WriteCheckpointsCommand.Build(stdout),
             };
             return root;

@@ -153,17 +153,22 @@ public sealed class AnomalyDetector : IDisposable
     {
         var decide = NewDecider();
         var flags = new bool[scores.Length];
-        for (int i = 0; i < scores.Length; i++) flags[i] = decide(scores[i]);
+        for (int i = 0; i < scores.Length; i++) flags[i] = decide.Next(scores[i]);
         return flags;
     }
 
     /// <summary>A fresh row-by-row decision (threshold or dynamic threshold, then the event gap) for a file or a stream.</summary>
-    internal Func<double, bool> NewDecider()
+    internal RowDecider NewDecider() => new(Threshold, Config.EventGap, Config.ThresholdRule == "dynamic");
+
+    /// <summary>
+    /// The unsmoothed score of a scaled row [F] from the model's output for its window ([T, F], one window): the
+    /// absolute error of the last output step, scored. <paramref name="errors"/> [F] is scratch.
+    /// </summary>
+    internal double LastStepScore(ReadOnlySpan<float> windowOutput, ReadOnlySpan<float> scaledRow, Span<float> errors)
     {
-        var hold = new AlarmHold(Threshold, Config.EventGap);
-        if (Config.ThresholdRule != "dynamic") return hold.Next;
-        var dynamic = new DynamicThreshold();
-        return score => hold.Next(dynamic.Next(score), !double.IsNaN(score));
+        int last = windowOutput.Length - scaledRow.Length;
+        for (int k = 0; k < scaledRow.Length; k++) errors[k] = MathF.Abs(scaledRow[k] - windowOutput[last + k]);
+        return RowScore(errors, scaledRow);
     }
 
     /// <summary>The unsmoothed score of one row from its error vector and scaled values [F] (shared with the stream).</summary>

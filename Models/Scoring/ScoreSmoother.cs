@@ -21,6 +21,10 @@ public sealed class ScoreSmoother(int span)
         return mean;
     }
 
+    public void Save(BinaryWriter w) => w.Write(mean);
+
+    public void Load(BinaryReader r) => mean = r.ReadDouble();
+
     /// <summary>Smooths a whole series in place from a fresh state.</summary>
     public static void Apply(Span<double> scores, int span)
     {

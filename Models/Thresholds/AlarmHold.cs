@@ -28,6 +28,11 @@ public sealed class AlarmHold(double threshold, int gap)
         return hasScore && sinceAbove <= Gap;
     }
 
+    /// <summary>The state a stream carries between rows (a worker that takes over a sensor continues from it).</summary>
+    public void Save(BinaryWriter w) => w.Write(sinceAbove);
+
+    public void Load(BinaryReader r) => sinceAbove = r.ReadInt64();
+
     public static bool[] Apply(ReadOnlySpan<double> scores, double threshold, int gap)
     {
         var hold = new AlarmHold(threshold, gap);

@@ -53,6 +53,22 @@ public sealed class DynamicThreshold
         return runMax >= keepFrom;
     }
 
+    /// <summary>The state between rows: counters, the fitted cut and the scores in the ring (only the filled slots).</summary>
+    public void Save(BinaryWriter w)
+    {
+        w.Write(count); w.Write(epsilon); w.Write(keepFrom); w.Write(runMax);
+        int filled = (int)Math.Min(count, ring.Length);
+        for (int i = 0; i < filled; i++) w.Write(ring[i]);
+    }
+
+    public void Load(BinaryReader r)
+    {
+        count = r.ReadInt64(); epsilon = r.ReadDouble(); keepFrom = r.ReadDouble(); runMax = r.ReadDouble();
+        if (count < 0) throw new InvalidDataException($"dynamic threshold state: negative row count {count}");
+        int filled = (int)Math.Min(count, ring.Length);
+        for (int i = 0; i < filled; i++) ring[i] = r.ReadDouble();
+    }
+
     public static bool[] Apply(ReadOnlySpan<double> scores, int window = DefaultWindow, int step = DefaultStep)
     {
         var d = new DynamicThreshold(window, step);

@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.Globalization;
+using RnnEngine.Models.Streaming;
+using StackExchange.Redis;
+
+namespace RnnEngine.Cli.Serve;
+
+/// <summary>
+/// One worker of a consumer group on a Redis stream of sensor rows (<see cref="RowMessage"/>). Each round it reads a
+/// batch of new messages (and, now and then, takes over messages a dead worker left pending: XAUTOCLAIM), puts each row
+/// in its sensor's queue, scores every sensor's rows that follow on from the sensor's state, all sensors of one model in
+/// one forward pass (<see cref="BatchScorer"/>), and commits answers, states and acknowledgements together
+/// (<see cref="CommitScript"/>). A row whose predecessor is still pending elsewhere waits in its queue (its message
+/// stays pending with this consumer, touched so no live worker takes it) until the state has moved up to it.
+/// The state of a sensor lives in Redis; the copy here is a cache that the commit's status confirms or discards.
+/// </summary>
+public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions options, TextWriter log)
+{
+    private sealed class Sensor(string name, SensorModel model, RedisKey stateKey)
+    {
+        public string Name { get; } = name;
+        public SensorModel Model { get; } = model;
+        public RedisKey StateKey { get; } = stateKey;
+        public StreamState State { get; set; } = new(model.Detector);
+        /// <summary>The index of the sensor's next row as this worker last knew it; -1: ask Redis.</summary>
+        public long Next { get; set; } = -1;
+        public SortedDictionary<long, RowMessage> Queue { get; } = [];
+        /// <summary>Since when the queue's first row waits for a row that is not here (ms on the worker's clock), or -1.</summary>
+        public long WaitingSince { get; set; } = -1;
+    }
+
+    private readonly Dictionary<string, Sensor> sensors = new(StringComparer.Ordinal);
+    private readonly HashSet<RedisValue> held = [];      // ids of messages in the queues
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private RedisValue claimCursor = "0-0";
+    private long lastClaimMs = long.MinValue / 2, lastTouchMs;
+
+    public long Scored { get; private set; }
+    public long Errors { get; private set; }
+    public long Duplicates { get; private set; }
+    public int Waiting => held.Count;
+
+    /// <summary>Joins (or creates) the group and works until <paramref name="stop"/>; the round in progress is finished first.</summary>
+    public void Run(CancellationToken stop, Action<ScoreWorker>? progress = null)
+    {
+        JoinGroup();
+        Accept(OwnPending());
+        int idle = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            int read = 0;
+            if (held.Count < options.MaxWaiting)
+            {
+                var entries = db.StreamReadGroup(options.Input, options.Group, options.Consumer, StreamPosition.NewMessages, options.Batch);
+                read += entries.Length;
+                Accept(entries);
+            }
+            if (clock.ElapsedMilliseconds - lastClaimMs >= Math.Max(100, options.ClaimIdleMs / 4))
+            {
+                lastClaimMs = clock.ElapsedMilliseconds;
+                read += ClaimAbandoned();
+            }
+            int done = Round();
+            TouchWaiting();
+            progress?.Invoke(this);
+            // nothing new and nothing that moved: back off a little (2 .. 50 ms) rather than spin on Redis
+            idle = read + done > 0 ? 0 : Math.Min(idle + 1, 25);
+            if (idle > 0) stop.WaitHandle.WaitOne(2 * idle);
+        }
+    }
+
+    private void JoinGroup()
+    {
+        try
+        {
+            db.StreamCreateConsumerGroup(options.Input, options.Group, StreamPosition.Beginning, createStream: true);
+            log.WriteLine($"serve: created group {options.Group} on {options.Input}");
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // the group exists: join it
+        }
+    }
+
+    /// <summary>Messages this consumer name read before and never acknowledged (a worker restarted under its old name).</summary>
+    private List<StreamEntry> OwnPending()
+    {
+        var all = new List<StreamEntry>();
+        RedisValue after = "0-0";
+        while (true)
+        {
+            var page = db.StreamReadGroup(options.Input, options.Group, options.Consumer, after, options.Batch);
+            if (page.Length == 0) break;
+            all.AddRange(page);
+            after = page[^1].Id;
+        }
+        if (all.Count > 0) log.WriteLine($"serve: {all.Count} message(s) pending from an earlier run of consumer {options.Consumer}");
+        return all;
+    }
+
+    /// <summary>XAUTOCLAIM: messages idle longer than the claim time at any consumer of the group (one page per call).</summary>
+    private int ClaimAbandoned()
+    {
+        var r = db.StreamAutoClaim(options.Input, options.Group, options.Consumer, options.ClaimIdleMs, claimCursor, options.Batch);
+        claimCursor = r.NextStartId;
+        var fresh = new List<StreamEntry>(r.ClaimedEntries.Length);
+        foreach (var e in r.ClaimedEntries)
+            if (!e.IsNull && !held.Contains(e.Id)) fresh.Add(e);
+        if (fresh.Count > 0) log.WriteLine($"serve: took over {fresh.Count} message(s) idle for more than {options.ClaimIdleMs} ms at other consumers");
+        Accept(fresh);
+        return fresh.Count;
+    }
+
+    /// <summary>Resets the idle time of waiting messages so that live workers do not take them from each other.</summary>
+    private void TouchWaiting()
+    {
+        long now = clock.ElapsedMilliseconds;
+        if (held.Count == 0 || now - lastTouchMs < options.ClaimIdleMs / 3) return;
+        lastTouchMs = now;
+        var ids = held.ToArray();
+        for (int i = 0; i < ids.Length; i += 1000)
+            db.StreamClaimIdsOnly(options.Input, options.Group, options.Consumer, 0, ids[i..Math.Min(ids.Length, i + 1000)]);
+    }
+
+    /// <summary>Queues the rows of new messages; bad messages without a place in a sensor's sequence are answered at once.</summary>
+    private void Accept(IReadOnlyList<StreamEntry> entries)
+    {
+        if (entries.Count == 0) return;
+        var batch = NewBatch();
+        foreach (var entry in entries)
+        {
+            if (entry.IsNull || held.Contains(entry.Id)) continue;
+            var m = RowMessage.Read(entry, models);
+            if (!m.InSequence)
+            {
+                batch.Error(m.Id, m.Sensor, m.IndexText, m.Field!, m.Error!);
+                Errors++;
+                continue;
+            }
+            Sensor s = SensorOf(m);
+            if (!s.Queue.TryAdd(m.Index, m))
+            {
+                // the same row again (a producer's retry): the first copy answers for both
+                batch.Ack(m.Id);
+                Duplicates++;
+                continue;
+            }
+            held.Add(m.Id);
+        }
+        if (!batch.IsEmpty) batch.Commit(db);
+    }
+
+    private Sensor SensorOf(RowMessage m)
+    {
+        if (!sensors.TryGetValue(m.Sensor, out Sensor? s) || s.Model != m.Model)
+        {
+            s = new Sensor(m.Sensor, m.Model!, options.StateKey(m.Sensor));
+            sensors[m.Sensor] = s;
+        }
+        return s;
+    }
+
+    private CommitScript.Batch NewBatch() => new(options.Input, options.Output, options.Errors, options.Group);
+
+    /// <summary>A sensor's answers of one round: its rows from <see cref="First"/> on (rows before the first row here skipped).</summary>
+    private sealed record SensorRun(Sensor Sensor, long First, List<RowMessage> Rows);
+
+    /// <summary>Scores and commits every row that follows on from its sensor's state; returns how many rows were answered.</summary>
+    private int Round()
+    {
+        var ready = new List<Sensor>();
+        foreach (var s in sensors.Values) if (s.Queue.Count > 0) ready.Add(s);
+        if (ready.Count == 0) return 0;
+        RefreshStates(ready);
+
+        var batch = NewBatch();
+        var runs = new List<SensorRun>();
+        long now = clock.ElapsedMilliseconds;
+        foreach (var s in ready)
+        {
+            // rows already answered (a replay, or another worker was first): acknowledged without a second answer
+            while (s.Queue.Count > 0 && Head(s) < s.Next)
+            {
+                s.Queue.Remove(Head(s), out RowMessage? old);
+                held.Remove(old!.Id);
+                batch.Ack(old.Id);
+                Duplicates++;
+            }
+            if (s.Queue.Count == 0) continue;
+            long head = Head(s);
+            if (head > s.Next)
+            {
+                // an earlier row is still pending elsewhere: wait for it, but not for ever
+                if (s.WaitingSince < 0) s.WaitingSince = now;
+                if (now - s.WaitingSince < options.GapTimeoutMs) continue;
+                log.WriteLine($"serve: sensor {s.Name}: rows {s.Next}..{head - 1} did not arrive within {options.GapTimeoutMs} ms; skipped");
+            }
+            s.WaitingSince = -1;
+            var rows = new List<RowMessage>();
+            for (long i = head; s.Queue.Remove(i, out RowMessage? m); i++) rows.Add(m);
+            runs.Add(new SensorRun(s, s.Next, rows));
+        }
+        if (runs.Count > 0) ScoreRuns(runs, batch);
+        if (batch.IsEmpty) return 0;
+        long[] status = batch.Commit(db);
+        int answered = 0;
+        for (int r = 0; r < runs.Count; r++)
+        {
+            var (s, _, rows) = runs[r];
+            if (status[r] >= 0)
+            {
+                foreach (var m in rows)
+                {
+                    held.Remove(m.Id);
+                    if (m.Values is null) Errors++;
+                    else Scored++;
+                }
+                answered += rows.Count;
+            }
+            if (status[r] == 1)
+            {
+                s.Next = rows[^1].Index + 1;
+                continue;
+            }
+            // the stored state was not where the cached copy was: forget the copy; a run that wrote nothing waits again
+            s.Next = -1;
+            if (status[r] < 0) foreach (var m in rows) s.Queue.TryAdd(m.Index, m);
+        }
+        return answered;
+    }
+
+    private static long Head(Sensor s)
+    {
+        foreach (long index in s.Queue.Keys) return index;
+        return -1;
+    }
+
+    private void ScoreRuns(List<SensorRun> runs, CommitScript.Batch batch)
+    {
+        // one forward pass per model over the rows of all its sensors, sensor by sensor in row order
+        foreach (var model in models.Models)
+        {
+            var states = new List<StreamState>();
+            var values = new List<float>();
+            foreach (var (s, _, rows) in runs)
+            {
+                if (s.Model != model) continue;
+                foreach (var m in rows)
+                    if (m.Values is not null) { states.Add(s.State); values.AddRange(m.Values); }
+            }
+            if (states.Count == 0) continue;
+            var scores = new double[states.Count];
+            var flags = new bool[states.Count];
+            model.Scorer.Score(states.ToArray(), values.ToArray(), scores, flags);
+            int k = 0;
+            foreach (var (s, _, rows) in runs)
+            {
+                if (s.Model != model) continue;
+                foreach (var m in rows)
+                    if (m.Values is not null) { m.Score = scores[k]; m.Flag = flags[k]; k++; }
+            }
+        }
+        foreach (var (s, first, rows) in runs)
+        {
+            long head = rows[0].Index;
+            batch.Run(s.StateKey, s.Name, first, rows[^1].Index + 1, s.State.Save(), rows.Count + (head > first ? 1 : 0));
+            if (head > first)
+                batch.RunError(RedisValue.EmptyString, first, "index", $"rows {first}..{head - 1} did not arrive within {options.GapTimeoutMs} ms and were skipped");
+            foreach (var m in rows)
+            {
+                if (m.Values is null)
+                {
+                    batch.RunError(m.Id, m.Index, m.Field!, m.Error!);
+                    continue;
+                }
+                bool scored = !double.IsNaN(m.Score);
+                batch.Score(m.Id, m.Index, scored ? m.Score.ToString("G9", CultureInfo.InvariantCulture) : "", scored ? (m.Flag ? "1" : "0") : "");
+            }
+        }
+    }
+
+    /// <summary>Loads the stored state of every sensor whose queue does not follow on from the cached one (one round trip).</summary>
+    private void RefreshStates(List<Sensor> ready)
+    {
+        var stale = new List<Sensor>();
+        foreach (var s in ready) if (s.Next < 0 || s.Queue.First().Key != s.Next) stale.Add(s);
+        if (stale.Count == 0) return;
+        var pending = new Task<RedisValue[]>[stale.Count];
+        var b = db.CreateBatch();
+        for (int i = 0; i < stale.Count; i++) pending[i] = b.HashGetAsync(stale[i].StateKey, ["next", "state"]);
+        b.Execute();
+        Task.WaitAll(pending);
+        for (int i = 0; i < stale.Count; i++)
+        {
+            var s = stale[i];
+            RedisValue[] v = pending[i].Result;
+            long next = v[0].IsNull ? 0 : (long)v[0];
+            if (next == s.Next) continue;
+            var state = new StreamState(s.Model.Detector);
+            if (!v[1].IsNull)
+            {
+                try { state.Load((byte[])v[1]!); }
+                catch (InvalidDataException e)
+                {
+                    throw new UsageException($"the state of sensor {s.Name} at {s.StateKey} does not fit model {s.Model.Path}: {e.Message} (a new model needs a new --output key)");
+                }
+            }
+            s.State = state;
+            s.Next = next;
+        }
+    }
+}
