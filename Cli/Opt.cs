@@ -77,7 +77,7 @@ internal static class Opt
         "compute backend: cpu (native SIMD), ilgpu-cpu (the GPU kernels on ILGPU's simulator, slow), cuda (NVIDIA GPU), auto (cuda when present, else cpu)",
         "auto", "cpu", "ilgpu-cpu", "cuda");
 
-    public static Option<int> Threads() => Int("--threads", 0, 0, 256, "cpu worker threads (0: all cores)");
+    public static Option<int> Threads(int fallback = 0, string why = "") => Int("--threads", fallback, 0, 256, "cpu worker threads (0: all cores)" + why);
 
     public static Option<bool> Quiet() => Flag("--quiet", "no progress on stderr");
 

@@ -34,7 +34,8 @@ public static class ServeCommand
         var claimIdle = Opt.Int("--claim-idle", 5000, 10, 86_400_000, "take over a message pending this many ms at another worker (taken for dead)", "MS");
         var gapTimeout = Opt.Int("--gap-timeout", 60_000, 10, 86_400_000, "a row waits this many ms for an earlier row of its sensor before the missing rows are skipped", "MS");
         var device = Opt.Device();
-        var threads = Opt.Threads();
+        // a worker is one of many processes (more workers, not more threads, is how serve scales): one core each
+        var threads = Opt.Threads(1, "; serve scales by starting more workers");
         var quiet = Opt.Quiet();
         var c = new Command("serve", "score sensor rows from a Redis stream as one worker of a consumer group: rows of many sensors per forward pass, nothing lost when a worker dies")
         {

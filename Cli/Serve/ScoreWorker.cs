@@ -32,8 +32,11 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     private readonly Dictionary<string, Sensor> sensors = new(StringComparer.Ordinal);
     private readonly HashSet<RedisValue> held = [];      // ids of messages in the queues
     private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly GroupMembers members = new(options.WorkersKey, options.Consumer, options.ClaimIdleMs);
     private RedisValue claimCursor = "0-0";
-    private long lastClaimMs = long.MinValue / 2, lastTouchMs;
+    private Action<ScoreWorker>? progress;
+    private bool rereadOwn = true;    // at the start, and after a failed round
+    private long lastClaimMs = long.MinValue / 2, lastTouchMs, lastHeartbeatMs = long.MinValue / 2;
 
     public long Scored { get; private set; }
     public long Errors { get; private set; }
@@ -43,30 +46,87 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     /// <summary>Joins (or creates) the group and works until <paramref name="stop"/>; the round in progress is finished first.</summary>
     public void Run(CancellationToken stop, Action<ScoreWorker>? progress = null)
     {
+        this.progress = progress;
         JoinGroup();
-        Accept(OwnPending());
         int idle = 0;
         while (!stop.IsCancellationRequested)
         {
-            int read = 0;
-            if (held.Count < options.MaxWaiting)
+            try
             {
-                var entries = db.StreamReadGroup(options.Input, options.Group, options.Consumer, StreamPosition.NewMessages, options.Batch);
-                read += entries.Length;
-                Accept(entries);
+                idle = Step(idle);
             }
-            if (clock.ElapsedMilliseconds - lastClaimMs >= Math.Max(100, options.ClaimIdleMs / 4))
+            catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
             {
-                lastClaimMs = clock.ElapsedMilliseconds;
-                read += ClaimAbandoned();
+                // Redis away for a moment: nothing was acknowledged that was not answered; try again shortly
+                log.WriteLine($"serve: Redis unavailable ({e.GetType().Name}: {FirstLine(e.Message)}); retrying in 1 s");
+                ForgetAll();
+                stop.WaitHandle.WaitOne(1000);
+                continue;
             }
-            int done = Round();
-            TouchWaiting();
-            progress?.Invoke(this);
-            // nothing new and nothing that moved: back off a little (2 .. 50 ms) rather than spin on Redis
-            idle = read + done > 0 ? 0 : Math.Min(idle + 1, 25);
             if (idle > 0) stop.WaitHandle.WaitOne(2 * idle);
         }
+        members.Leave(db);
+    }
+
+    /// <summary>One round: read, take over, score, commit. Returns the new idle count (0: something happened).</summary>
+    private int Step(int idle)
+    {
+        if (rereadOwn)
+        {
+            members.Heartbeat(db);
+            Accept(OwnPending(), handedOver: false);
+            rereadOwn = false;
+        }
+        if (clock.ElapsedMilliseconds - lastHeartbeatMs >= Math.Max(50, options.ClaimIdleMs / 5))
+        {
+            lastHeartbeatMs = clock.ElapsedMilliseconds;
+            members.Heartbeat(db);
+        }
+        int read = PickUpHandedOver();
+        if (held.Count < options.MaxWaiting)
+        {
+            var entries = db.StreamReadGroup(options.Input, options.Group, options.Consumer, StreamPosition.NewMessages, options.Batch);
+            read += entries.Length;
+            Accept(entries, handedOver: false);
+        }
+        if (clock.ElapsedMilliseconds - lastClaimMs >= Math.Max(100, options.ClaimIdleMs / 4))
+        {
+            lastClaimMs = clock.ElapsedMilliseconds;
+            read += ClaimAbandoned();
+        }
+        int done = Round();
+        TouchWaiting();
+        progress?.Invoke(this);
+        // nothing new and nothing that moved: back off a little (2 .. 50 ms) rather than spin on Redis
+        return read + done > 0 ? 0 : Math.Min(idle + 1, 25);
+    }
+
+    /// <summary>
+    /// After a round that failed half way (its commit may or may not have run): forget every cached state and queued
+    /// row; the messages are still pending with this consumer, and the next round reads them again from Redis.
+    /// </summary>
+    private void ForgetAll()
+    {
+        sensors.Clear();
+        held.Clear();
+        rereadOwn = true;
+    }
+
+    private static string FirstLine(string s)
+    {
+        int n = s.IndexOfAny(['\r', '\n']);
+        return n < 0 ? s : s[..n];
+    }
+
+    /// <summary>Rows of this worker's sensors that other workers read and handed over (their ids, then their content).</summary>
+    private int PickUpHandedOver()
+    {
+        RedisValue[]? ids = db.ListLeftPop(options.HandoffKey(options.Consumer), options.Batch);
+        if (ids is null || ids.Length == 0) return 0;
+        // already ours in the group (the handing worker moved them): claiming returns their content
+        StreamEntry[] entries = db.StreamClaim(options.Input, options.Group, options.Consumer, 0, ids);
+        Accept(entries, handedOver: true);
+        return entries.Length;
     }
 
     private void JoinGroup()
@@ -107,7 +167,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         foreach (var e in r.ClaimedEntries)
             if (!e.IsNull && !held.Contains(e.Id)) fresh.Add(e);
         if (fresh.Count > 0) log.WriteLine($"serve: took over {fresh.Count} message(s) idle for more than {options.ClaimIdleMs} ms at other consumers");
-        Accept(fresh);
+        Accept(fresh, handedOver: false);
         return fresh.Count;
     }
 
@@ -122,11 +182,15 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             db.StreamClaimIdsOnly(options.Input, options.Group, options.Consumer, 0, ids[i..Math.Min(ids.Length, i + 1000)]);
     }
 
-    /// <summary>Queues the rows of new messages; bad messages without a place in a sensor's sequence are answered at once.</summary>
-    private void Accept(IReadOnlyList<StreamEntry> entries)
+    /// <summary>
+    /// Queues the rows of new messages of this worker's sensors and hands the others to their owners (a row handed over
+    /// once stays where it is); bad messages without a place in a sensor's sequence are answered at once.
+    /// </summary>
+    private void Accept(IReadOnlyList<StreamEntry> entries, bool handedOver)
     {
         if (entries.Count == 0) return;
         var batch = NewBatch();
+        var handoff = new Handoff(options);
         foreach (var entry in entries)
         {
             if (entry.IsNull || held.Contains(entry.Id)) continue;
@@ -136,6 +200,15 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
                 batch.Error(m.Id, m.Sensor, m.IndexText, m.Field!, m.Error!);
                 Errors++;
                 continue;
+            }
+            if (!handedOver)
+            {
+                string owner = members.Owner(m.Sensor);
+                if (owner != options.Consumer)
+                {
+                    handoff.Add(owner, m.Id);
+                    continue;
+                }
             }
             Sensor s = SensorOf(m);
             if (!s.Queue.TryAdd(m.Index, m))
@@ -148,6 +221,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             held.Add(m.Id);
         }
         if (!batch.IsEmpty) batch.Commit(db);
+        handoff.Send(db);
     }
 
     private Sensor SensorOf(RowMessage m)

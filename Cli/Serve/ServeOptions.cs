@@ -17,6 +17,12 @@ public sealed record ServeOptions
     /// <summary>At most this many rows wait for earlier rows of their sensor; reading stops while the limit is reached.</summary>
     public int MaxWaiting { get; init; } = 200_000;
 
+    /// <summary>The sorted set of live workers (<see cref="GroupMembers"/>).</summary>
+    public string WorkersKey => $"{Output}:workers";
+
+    /// <summary>The list of message ids other workers handed to <paramref name="consumer"/> (rows of its sensors).</summary>
+    public string HandoffKey(string consumer) => $"{Output}:handoff:{consumer}";
+
     /// <summary>The hash that holds a sensor's state and next index (beside the output stream it belongs to).</summary>
     public string StateKey(string sensor) => $"{Output}:state:{sensor}";
 }

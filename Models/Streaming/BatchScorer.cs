@@ -5,10 +5,14 @@ namespace RnnEngine.Models.Streaming;
 /// <summary>
 /// Scores the newest rows of many streams with one forward pass of the model over all their windows, with the
 /// arithmetic of <see cref="StreamScorer"/> (the same numbers, row for row): serve scores rows of many sensors that
-/// arrived together as one batch. Buffers grow to the largest batch seen and are reused.
+/// arrived together as one batch. The windows go through the model in chunks of <see cref="Chunk"/>, the last one
+/// padded, because a model keeps its buffers for one batch size and a batch of another size rebuilds them.
+/// Buffers grow to the largest batch seen and are reused.
 /// </summary>
 public sealed class BatchScorer(AnomalyDetector detector)
 {
+    public const int Chunk = 64;
+
     private readonly int window = detector.Model.Window, features = detector.Config.Features;
     private float[] inputs = [], outputs = [];   // [W, T, F] the scored rows' windows and the model's output
     private readonly float[] spanRows = new float[detector.Config.Span * detector.Config.Features];
@@ -29,9 +33,10 @@ public sealed class BatchScorer(AnomalyDetector detector)
             throw new ArgumentException($"batch of {n} rows: {rows.Length} values for {features} features, {scores.Length} scores, {flags.Length} flags");
         if (slot.Length < n)
         {
+            int padded = (n + Chunk - 1) / Chunk * Chunk;
             slot = new int[n];
-            inputs = new float[n * tf];
-            outputs = new float[n * tf];
+            inputs = new float[padded * tf];
+            outputs = new float[padded * tf];
         }
         int w = 0;
         for (int i = 0; i < n; i++)
@@ -43,7 +48,9 @@ public sealed class BatchScorer(AnomalyDetector detector)
             spanRows.AsSpan(0, tf).CopyTo(inputs.AsSpan(w * tf));
             slot[i] = w++;
         }
-        if (w > 0) detector.Model.Predict(inputs.AsSpan(0, w * tf), w, outputs.AsSpan(0, w * tf));
+        // the padding windows hold whatever an earlier batch left there; their outputs are not read
+        for (int c = 0; c < w; c += Chunk)
+            detector.Model.Predict(inputs.AsSpan(c * tf, Chunk * tf), Chunk, outputs.AsSpan(c * tf, Chunk * tf));
         Span<float> errors = stackalloc float[features];
         for (int i = 0; i < n; i++)
         {
