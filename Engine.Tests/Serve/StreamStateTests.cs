@@ -33,7 +33,7 @@ public sealed class StreamStateTests : IDisposable
 
     /// <summary>Row i of stream s: a sine with its own phase, and a jump in stream 1 so that rows get flagged.</summary>
     private static float[] Row(int s, int i) =>
-        [(float)(Math.Sin(i / 5.0 + s) + (s == 1 && i is >= 70 and < 80 ? 3 : 0)), (float)Math.Cos(i / 7.0 + s)];
+        [(float)(Math.Sin(i / 5.0 + s) + (s == 1 && i is >= 70 and < 90 ? 8 : 0)), (float)Math.Cos(i / 7.0 + s)];
 
     private static (double[] Scores, bool[] Flags) Alone(AnomalyDetector d, int s, int rows)
     {
