@@ -31,12 +31,14 @@ public sealed class GroupMembers(string key, string me, int livenessMs)
         var result = (string[])db.ScriptEvaluate(HeartbeatLua, [key], [me, livenessMs])!;
         Array.Sort(result, StringComparer.Ordinal);
         if (result.AsSpan().SequenceEqual(live)) return;
-        live = result.Length == 0 ? [me] : result;
+        live = result.Length == 0 ? [me] : result;   // sorted, as IsLive's binary search needs
         owners.Clear();
     }
 
     /// <summary>Leaves the set on a clean stop, so nobody hands rows to a worker that is gone.</summary>
     public void Leave(IDatabase db) => db.SortedSetRemove(key, me);
+
+    public bool IsLive(string worker) => Array.BinarySearch(live, worker, StringComparer.Ordinal) >= 0;
 
     public string Owner(string sensor)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using StackExchange.Redis;
 
 namespace RnnEngine.Cli.Serve;
@@ -5,11 +7,12 @@ namespace RnnEngine.Cli.Serve;
 /// <summary>
 /// Hands messages to the workers that own their sensors (<see cref="GroupMembers"/>), in one script: the messages move
 /// to the owner's pending list in the group (XCLAIM, so if the owner dies they are taken over like its own), and their
-/// ids go on the owner's hand-over list, which it reads every round.
+/// content goes on the owner's hand-over list, which it reads every round (so the server does not read them twice).
 /// </summary>
 public sealed class Handoff(ServeOptions options)
 {
-    // KEYS: input, then one hand-over list per owner. ARGV: group, list lifetime (s), then per owner: name, count, ids.
+    // KEYS: input, then one hand-over list per owner. ARGV: group, list lifetime (s), then per owner: name, count n,
+    // n ids, n records.
     private const string Lua = """
         local group, ttl = ARGV[1], ARGV[2]
         local a = 3
@@ -21,24 +24,24 @@ public sealed class Handoff(ServeOptions options)
             local push = {'RPUSH', KEYS[k]}
             for j = i, math.min(i + 999, n - 1) do
               claim[#claim + 1] = ARGV[a + j]
-              push[#push + 1] = ARGV[a + j]
+              push[#push + 1] = ARGV[a + n + j]
             end
             claim[#claim + 1] = 'JUSTID'
             redis.call(unpack(claim))
             redis.call(unpack(push))
           end
-          a = a + n
+          a = a + 2 * n
           redis.call('EXPIRE', KEYS[k], ttl)
         end
         return 0
         """;
 
-    private readonly Dictionary<string, List<RedisValue>> byOwner = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<StreamEntry>> byOwner = new(StringComparer.Ordinal);
 
-    public void Add(string owner, RedisValue id)
+    public void Add(string owner, StreamEntry entry)
     {
-        if (!byOwner.TryGetValue(owner, out var ids)) byOwner[owner] = ids = [];
-        ids.Add(id);
+        if (!byOwner.TryGetValue(owner, out var entries)) byOwner[owner] = entries = [];
+        entries.Add(entry);
     }
 
     public void Send(IDatabase db)
@@ -46,14 +49,53 @@ public sealed class Handoff(ServeOptions options)
         if (byOwner.Count == 0) return;
         var keys = new List<RedisKey> { options.Input };
         var args = new List<RedisValue> { options.Group, 86_400 };
-        foreach (var (owner, ids) in byOwner)
+        foreach (var (owner, entries) in byOwner)
         {
             keys.Add(options.HandoffKey(owner));
             args.Add(owner);
-            args.Add(ids.Count);
-            args.AddRange(ids);
+            args.Add(entries.Count);
+            foreach (var e in entries) args.Add(e.Id);
+            foreach (var e in entries) args.Add(Encode(e));
         }
         db.ScriptEvaluate(Lua, [.. keys], [.. args]);
         byOwner.Clear();
+    }
+
+    /// <summary>A message as one string: id, then name and value of each field, each as LENGTH:TEXT.</summary>
+    public static string Encode(StreamEntry e)
+    {
+        var sb = new StringBuilder(96);
+        Put(sb, e.Id.ToString());
+        foreach (var nv in e.Values)
+        {
+            Put(sb, nv.Name.ToString());
+            Put(sb, nv.Value.ToString());
+        }
+        return sb.ToString();
+    }
+
+    public static StreamEntry Decode(RedisValue record)
+    {
+        string s = record.ToString();
+        int at = 0;
+        string id = Take(s, ref at);
+        var fields = new List<NameValueEntry>();
+        while (at < s.Length)
+        {
+            string name = Take(s, ref at);
+            fields.Add(new NameValueEntry(name, Take(s, ref at)));
+        }
+        return new StreamEntry(id, [.. fields]);
+    }
+
+    private static void Put(StringBuilder sb, string text) => sb.Append(text.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(text);
+
+    private static string Take(string s, ref int at)
+    {
+        int colon = s.IndexOf(':', at);
+        if (colon < 0) throw new FormatException("hand-over record: no length");
+        int n = int.Parse(s.AsSpan(at, colon - at), NumberStyles.None, CultureInfo.InvariantCulture);
+        at = colon + 1 + n;
+        return s.Substring(colon + 1, n);
     }
 }

@@ -26,6 +26,14 @@ public sealed class RowMessage
 
     public bool InSequence => Model is not null && Index >= 0;
 
+    /// <summary>The message's sensor name, or null when it has none.</summary>
+    public static string? SensorOf(StreamEntry entry)
+    {
+        foreach (var nv in entry.Values)
+            if (nv.Name == "sensor") return nv.Value.IsNullOrEmpty ? null : nv.Value.ToString();
+        return null;
+    }
+
     /// <summary>Reads a stream entry; never throws for bad content.</summary>
     public static RowMessage Read(StreamEntry entry, SensorModels models)
     {

@@ -30,13 +30,13 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     }
 
     private readonly Dictionary<string, Sensor> sensors = new(StringComparer.Ordinal);
-    private readonly HashSet<RedisValue> held = [];      // ids of messages in the queues
+    private readonly Dictionary<RedisValue, long> held = [];   // ids of messages in the queues -> when last claimed (ms)
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly GroupMembers members = new(options.WorkersKey, options.Consumer, options.ClaimIdleMs);
     private RedisValue claimCursor = "0-0";
     private Action<ScoreWorker>? progress;
     private bool rereadOwn = true;    // at the start, and after a failed round
-    private long lastClaimMs = long.MinValue / 2, lastTouchMs, lastHeartbeatMs = long.MinValue / 2;
+    private long lastClaimMs, lastTouchMs, lastHeartbeatMs = long.MinValue / 2;
 
     public long Scored { get; private set; }
     public long Errors { get; private set; }
@@ -121,10 +121,11 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     /// <summary>Rows of this worker's sensors that other workers read and handed over (their ids, then their content).</summary>
     private int PickUpHandedOver()
     {
-        RedisValue[]? ids = db.ListLeftPop(options.HandoffKey(options.Consumer), options.Batch);
-        if (ids is null || ids.Length == 0) return 0;
-        // already ours in the group (the handing worker moved them): claiming returns their content
-        StreamEntry[] entries = db.StreamClaim(options.Input, options.Group, options.Consumer, 0, ids);
+        RedisValue[]? records = db.ListLeftPop(options.HandoffKey(options.Consumer), options.Batch);
+        if (records is null || records.Length == 0) return 0;
+        // the messages are already pending with this worker (the handing worker moved them); the records hold their content
+        var entries = new StreamEntry[records.Length];
+        for (int i = 0; i < records.Length; i++) entries[i] = Handoff.Decode(records[i]);
         Accept(entries, handedOver: true);
         return entries.Length;
     }
@@ -161,25 +162,36 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     /// <summary>XAUTOCLAIM: messages idle longer than the claim time at any consumer of the group (one page per call).</summary>
     private int ClaimAbandoned()
     {
+        // XAUTOCLAIM walks the group's pending list: only worth it while a consumer that is not alive holds messages
+        if (claimCursor == "0-0")
+        {
+            bool orphans = false;
+            foreach (var c in db.StreamPending(options.Input, options.Group).Consumers)
+                orphans |= c.PendingMessageCount > 0 && !members.IsLive(c.Name.ToString());
+            if (!orphans) return 0;
+        }
         var r = db.StreamAutoClaim(options.Input, options.Group, options.Consumer, options.ClaimIdleMs, claimCursor, options.Batch);
         claimCursor = r.NextStartId;
         var fresh = new List<StreamEntry>(r.ClaimedEntries.Length);
         foreach (var e in r.ClaimedEntries)
-            if (!e.IsNull && !held.Contains(e.Id)) fresh.Add(e);
+            if (!e.IsNull && !held.ContainsKey(e.Id)) fresh.Add(e);
         if (fresh.Count > 0) log.WriteLine($"serve: took over {fresh.Count} message(s) idle for more than {options.ClaimIdleMs} ms at other consumers");
         Accept(fresh, handedOver: false);
         return fresh.Count;
     }
 
-    /// <summary>Resets the idle time of waiting messages so that live workers do not take them from each other.</summary>
+    /// <summary>Resets the idle time of messages waiting here for a while, so that live workers do not take them from each other.</summary>
     private void TouchWaiting()
     {
         long now = clock.ElapsedMilliseconds;
-        if (held.Count == 0 || now - lastTouchMs < options.ClaimIdleMs / 3) return;
+        if (held.Count == 0 || now - lastTouchMs < options.ClaimIdleMs / 4) return;
         lastTouchMs = now;
-        var ids = held.ToArray();
-        for (int i = 0; i < ids.Length; i += 1000)
-            db.StreamClaimIdsOnly(options.Input, options.Group, options.Consumer, 0, ids[i..Math.Min(ids.Length, i + 1000)]);
+        var old = new List<RedisValue>();
+        foreach (var (id, since) in held)
+            if (now - since >= options.ClaimIdleMs / 2) old.Add(id);
+        for (int i = 0; i < old.Count; i += 1000)
+            db.StreamClaimIdsOnly(options.Input, options.Group, options.Consumer, 0, [.. old.GetRange(i, Math.Min(1000, old.Count - i))]);
+        foreach (var id in old) held[id] = now;
     }
 
     /// <summary>
@@ -193,22 +205,23 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         var handoff = new Handoff(options);
         foreach (var entry in entries)
         {
-            if (entry.IsNull || held.Contains(entry.Id)) continue;
+            if (entry.IsNull || held.ContainsKey(entry.Id)) continue;
+            if (!handedOver && RowMessage.SensorOf(entry) is string named)
+            {
+                // another worker's sensor: hand it over unread (the owner reads it, and answers it if it is bad)
+                string owner = members.Owner(named);
+                if (owner != options.Consumer)
+                {
+                    handoff.Add(owner, entry);
+                    continue;
+                }
+            }
             var m = RowMessage.Read(entry, models);
             if (!m.InSequence)
             {
                 batch.Error(m.Id, m.Sensor, m.IndexText, m.Field!, m.Error!);
                 Errors++;
                 continue;
-            }
-            if (!handedOver)
-            {
-                string owner = members.Owner(m.Sensor);
-                if (owner != options.Consumer)
-                {
-                    handoff.Add(owner, m.Id);
-                    continue;
-                }
             }
             Sensor s = SensorOf(m);
             if (!s.Queue.TryAdd(m.Index, m))
@@ -218,7 +231,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
                 Duplicates++;
                 continue;
             }
-            held.Add(m.Id);
+            held[m.Id] = clock.ElapsedMilliseconds;
         }
         if (!batch.IsEmpty) batch.Commit(db);
         handoff.Send(db);
