@@ -94,7 +94,9 @@ public static class CommitScript
         public void RunError(RedisValue id, long index, string field, string error) => runArgs.AddRange([id, index, "e", field, error]);
 
         /// <summary>Runs the script; the status of each run in the order added.</summary>
-        public long[] Commit(IDatabase db)
+        public long[] Commit(IDatabase db) => CommitAsync(db).GetAwaiter().GetResult();
+
+        public async Task<long[]> CommitAsync(IDatabase db)
         {
             var args = new List<RedisValue>(3 + acks.Count + errorArgs.Count + runArgs.Count) { group, acks.Count };
             args.AddRange(acks);
@@ -102,7 +104,7 @@ public static class CommitScript
             args.AddRange(errorArgs);
             args.Add(Runs);
             args.AddRange(runArgs);
-            RedisResult result = db.ScriptEvaluate(Lua, [.. keys], [.. args]);
+            RedisResult result = await db.ScriptEvaluateAsync(Lua, [.. keys], [.. args]).ConfigureAwait(false);
             return Runs == 0 ? [] : (long[])result!;
         }
     }

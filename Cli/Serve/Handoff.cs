@@ -44,9 +44,10 @@ public sealed class Handoff(ServeOptions options)
         entries.Add(entry);
     }
 
-    public void Send(IDatabase db)
+    /// <summary>Sends the script (nothing when there is nothing to hand over); the task ends when Redis has run it.</summary>
+    public Task SendAsync(IDatabase db)
     {
-        if (byOwner.Count == 0) return;
+        if (byOwner.Count == 0) return Task.CompletedTask;
         var keys = new List<RedisKey> { options.Input };
         var args = new List<RedisValue> { options.Group, 86_400 };
         foreach (var (owner, entries) in byOwner)
@@ -57,8 +58,8 @@ public sealed class Handoff(ServeOptions options)
             foreach (var e in entries) args.Add(e.Id);
             foreach (var e in entries) args.Add(Encode(e));
         }
-        db.ScriptEvaluate(Lua, [.. keys], [.. args]);
         byOwner.Clear();
+        return db.ScriptEvaluateAsync(Lua, [.. keys], [.. args]);
     }
 
     /// <summary>A message as one string: id, then name and value of each field, each as LENGTH:TEXT.</summary>

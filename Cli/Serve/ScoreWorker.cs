@@ -35,6 +35,10 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     private readonly GroupMembers members = new(options.WorkersKey, options.Consumer, options.ClaimIdleMs);
     private RedisValue claimCursor = "0-0";
     private Action<ScoreWorker>? progress;
+    private Task<StreamEntry[]>? readAhead;                                 // the next batch, asked for early
+    private Task<RedisValue[]?>? pickAhead;                                 // the next hand-overs, asked for early
+    private Task? handing;                                                  // the last hand-over script
+    private (Task<long[]> Status, List<SensorRun> Runs)? inFlight;           // the last round's commit
     private bool rereadOwn = true;    // at the start, and after a failed round
     private long lastClaimMs, lastTouchMs, lastHeartbeatMs = long.MinValue / 2;
 
@@ -65,7 +69,16 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             }
             if (idle > 0) stop.WaitHandle.WaitOne(2 * idle);
         }
-        members.Leave(db);
+        try
+        {
+            FinishCommit();
+            handing?.GetAwaiter().GetResult();
+            members.Leave(db);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            log.WriteLine($"serve: Redis unavailable at the stop ({FirstLine(e.Message)}): the last round's messages stay pending for the group");
+        }
     }
 
     /// <summary>One round: read, take over, score, commit. Returns the new idle count (0: something happened).</summary>
@@ -82,13 +95,17 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             lastHeartbeatMs = clock.ElapsedMilliseconds;
             members.Heartbeat(db);
         }
-        int read = PickUpHandedOver();
-        if (held.Count < options.MaxWaiting)
-        {
-            var entries = db.StreamReadGroup(options.Input, options.Group, options.Consumer, StreamPosition.NewMessages, options.Batch);
-            read += entries.Length;
-            Accept(entries, handedOver: false);
-        }
+        // while the stream is busy, the next round's reads were sent with this round's: Redis gathers them while this
+        // worker scores
+        var handedAhead = pickAhead ?? PickUp();
+        var readNow = readAhead ?? (held.Count < options.MaxWaiting ? ReadNew() : null);
+        RedisValue[]? records = handedAhead.GetAwaiter().GetResult();
+        StreamEntry[] entries = readNow?.GetAwaiter().GetResult() ?? [];
+        bool busy = entries.Length > 0 || records is { Length: > 0 };
+        pickAhead = busy ? PickUp() : null;
+        readAhead = busy && held.Count + entries.Length < options.MaxWaiting ? ReadNew() : null;
+        int read = PickUpHandedOver(records) + entries.Length;
+        Accept(entries, handedOver: false);
         if (clock.ElapsedMilliseconds - lastClaimMs >= Math.Max(100, options.ClaimIdleMs / 4))
         {
             lastClaimMs = clock.ElapsedMilliseconds;
@@ -101,6 +118,9 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         return read + done > 0 ? 0 : Math.Min(idle + 1, 25);
     }
 
+    private Task<StreamEntry[]> ReadNew() =>
+        db.StreamReadGroupAsync(options.Input, options.Group, options.Consumer, StreamPosition.NewMessages, options.Batch);
+
     /// <summary>
     /// After a round that failed half way (its commit may or may not have run): forget every cached state and queued
     /// row; the messages are still pending with this consumer, and the next round reads them again from Redis.
@@ -109,6 +129,10 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     {
         sensors.Clear();
         held.Clear();
+        readAhead = null;
+        pickAhead = null;
+        handing = null;
+        inFlight = null;
         rereadOwn = true;
     }
 
@@ -118,10 +142,11 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         return n < 0 ? s : s[..n];
     }
 
-    /// <summary>Rows of this worker's sensors that other workers read and handed over (their ids, then their content).</summary>
-    private int PickUpHandedOver()
+    private Task<RedisValue[]?> PickUp() => db.ListLeftPopAsync(options.HandoffKey(options.Consumer), options.Batch)!;
+
+    /// <summary>Rows of this worker's sensors that other workers read and handed over.</summary>
+    private int PickUpHandedOver(RedisValue[]? records)
     {
-        RedisValue[]? records = db.ListLeftPop(options.HandoffKey(options.Consumer), options.Batch);
         if (records is null || records.Length == 0) return 0;
         // the messages are already pending with this worker (the handing worker moved them); the records hold their content
         var entries = new StreamEntry[records.Length];
@@ -234,7 +259,9 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             held[m.Id] = clock.ElapsedMilliseconds;
         }
         if (!batch.IsEmpty) batch.Commit(db);
-        handoff.Send(db);
+        // the owners need not wait for this worker: the script runs while it scores; its outcome is checked next time
+        handing?.GetAwaiter().GetResult();
+        handing = handoff.SendAsync(db);
     }
 
     private Sensor SensorOf(RowMessage m)
@@ -252,7 +279,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     /// <summary>A sensor's answers of one round: its rows from <see cref="First"/> on (rows before the first row here skipped).</summary>
     private sealed record SensorRun(Sensor Sensor, long First, List<RowMessage> Rows);
 
-    /// <summary>Scores and commits every row that follows on from its sensor's state; returns how many rows were answered.</summary>
+    /// <summary>Scores every row that follows on from its sensor's state and sends the commit; returns how many rows were scored.</summary>
     private int Round()
     {
         var ready = new List<Sensor>();
@@ -288,9 +315,28 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             runs.Add(new SensorRun(s, s.Next, rows));
         }
         if (runs.Count > 0) ScoreRuns(runs, batch);
-        if (batch.IsEmpty) return 0;
-        long[] status = batch.Commit(db);
-        int answered = 0;
+        int scored = 0;
+        foreach (var run in runs)
+        {
+            // the cached state has moved on: the next round goes on from here while this one's commit runs
+            run.Sensor.Next = run.Rows[^1].Index + 1;
+            scored += run.Rows.Count;
+        }
+        FinishCommit();
+        if (!batch.IsEmpty) inFlight = (batch.CommitAsync(db), runs);
+        return scored;
+    }
+
+    /// <summary>
+    /// Waits for the previous round's commit and takes note of its outcome: a run the script did not take as scored
+    /// (the stored state was elsewhere) discards the cached state, and a run it wrote nothing for waits again. A run
+    /// scored since from that cached state fails the script's check in turn, so nothing wrong is ever written.
+    /// </summary>
+    private void FinishCommit()
+    {
+        if (inFlight is not var (task, runs)) return;
+        inFlight = null;
+        long[] status = task.GetAwaiter().GetResult();
         for (int r = 0; r < runs.Count; r++)
         {
             var (s, _, rows) = runs[r];
@@ -302,18 +348,11 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
                     if (m.Values is null) Errors++;
                     else Scored++;
                 }
-                answered += rows.Count;
             }
-            if (status[r] == 1)
-            {
-                s.Next = rows[^1].Index + 1;
-                continue;
-            }
-            // the stored state was not where the cached copy was: forget the copy; a run that wrote nothing waits again
+            if (status[r] == 1) continue;
             s.Next = -1;
             if (status[r] < 0) foreach (var m in rows) s.Queue.TryAdd(m.Index, m);
         }
-        return answered;
     }
 
     private static long Head(Sensor s)
