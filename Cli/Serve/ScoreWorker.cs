@@ -25,6 +25,8 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         /// <summary>The index of the sensor's next row as this worker last knew it; -1: ask Redis.</summary>
         public long Next { get; set; } = -1;
         public SortedDictionary<long, RowMessage> Queue { get; } = [];
+        /// <summary>When the stored state was last read (ms on the worker's clock).</summary>
+        public long CheckedAt { get; set; } = long.MinValue / 2;
         /// <summary>Since when the queue's first row waits for a row that is not here (ms on the worker's clock), or -1.</summary>
         public long WaitingSince { get; set; } = -1;
     }
@@ -405,11 +407,19 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         }
     }
 
-    /// <summary>Loads the stored state of every sensor whose queue does not follow on from the cached one (one round trip).</summary>
+    /// <summary>Loads the stored states that may have moved (one round trip for all).</summary>
     private void RefreshStates(List<Sensor> ready)
     {
+        // a cached state is good until a commit says otherwise; a sensor whose rows wait for an earlier one asks
+        // Redis now and then, in case another worker scored that row (while the sensors moved between workers)
         var stale = new List<Sensor>();
-        foreach (var s in ready) if (s.Next < 0 || s.Queue.First().Key != s.Next) stale.Add(s);
+        long now = clock.ElapsedMilliseconds;
+        foreach (var s in ready)
+        {
+            if (s.Next >= 0 && (Head(s) == s.Next || now - s.CheckedAt < options.ClaimIdleMs / 10)) continue;
+            s.CheckedAt = now;
+            stale.Add(s);
+        }
         if (stale.Count == 0) return;
         var pending = new Task<RedisValue[]>[stale.Count];
         var b = db.CreateBatch();
