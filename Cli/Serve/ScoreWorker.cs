@@ -189,12 +189,18 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     /// <summary>XAUTOCLAIM: messages idle longer than the claim time at any consumer of the group (one page per call).</summary>
     private int ClaimAbandoned()
     {
-        // XAUTOCLAIM walks the group's pending list: only worth it while a consumer that is not alive holds messages
+        // XAUTOCLAIM walks the group's pending list: only worth it while a consumer that is not alive holds messages.
+        // A consumer long gone with nothing pending is removed from the group, so the group does not fill with names.
         if (claimCursor == "0-0")
         {
             bool orphans = false;
-            foreach (var c in db.StreamPending(options.Input, options.Group).Consumers)
-                orphans |= c.PendingMessageCount > 0 && !members.IsLive(c.Name.ToString());
+            foreach (var c in db.StreamConsumerInfo(options.Input, options.Group))
+            {
+                if (members.IsLive(c.Name)) continue;
+                orphans |= c.PendingMessageCount > 0;
+                if (c.PendingMessageCount == 0 && c.IdleTimeInMilliseconds > 10L * options.ClaimIdleMs)
+                    db.StreamDeleteConsumer(options.Input, options.Group, c.Name);
+            }
             if (!orphans) return 0;
         }
         var r = db.StreamAutoClaim(options.Input, options.Group, options.Consumer, options.ClaimIdleMs, claimCursor, options.Batch);
