@@ -338,7 +338,8 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     /// <summary>
     /// Waits for the previous round's commit and takes note of its outcome: a run the script did not take as scored
     /// (the stored state was elsewhere) discards the cached state, and a run it wrote nothing for waits again. A run
-    /// scored since from that cached state fails the script's check in turn, so nothing wrong is ever written.
+    /// scored since from that cached state either fails the script's check in turn or, scored from the same rows of the
+    /// sensor as the stored state, writes the numbers any worker would write (scoring is deterministic).
     /// </summary>
     private void FinishCommit()
     {
