@@ -9,7 +9,7 @@ PY=/usr/bin/python3; [[ -x $PY ]] || PY=python3
 dotnet build Cli -c Release -v q -nologo >/dev/null
 mkdir -p Benchmarks/results
 out=Benchmarks/results/serve-load.jsonl; : >"$out"
-run() { "$PY" Benchmarks/serve_load.py "$@" | tee -a "$out" | grep '^|'; }
+run() { local r; r=$("$PY" Benchmarks/serve_load.py "$@"); grep '^{' <<<"$r" >>"$out"; grep '^|' <<<"$r"; }
 echo "| load | sensors x rows | workers | rows/s | latency p50 / p99 ms | entries |"
 echo "| --- | --- | --- | ---: | ---: | --- |"
 run --workers 1 --label "backlog"
