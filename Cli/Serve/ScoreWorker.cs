@@ -39,7 +39,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     private Action<ScoreWorker>? progress;
     private Task<StreamEntry[]>? readAhead;                                 // the next batch, asked for early
     private Task<RedisValue[]?>? pickAhead;                                 // the next hand-overs, asked for early
-    private Task? handing;                                                  // the last hand-over script
+    private Task? handing;                                                  // the last hand-over
     private (Task<long[]> Status, List<SensorRun> Runs)? inFlight;           // the last round's commit
     private bool rereadOwn = true;    // at the start, and after a failed round
     private long lastClaimMs, lastTouchMs, lastHeartbeatMs = long.MinValue / 2;
@@ -112,6 +112,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         {
             lastClaimMs = clock.ElapsedMilliseconds;
             read += ClaimAbandoned();
+            read += HandAgain();
         }
         int done = Round();
         TouchWaiting();
@@ -150,7 +151,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     private int PickUpHandedOver(RedisValue[]? records)
     {
         if (records is null || records.Length == 0) return 0;
-        // the messages are already pending with this worker (the handing worker moved them); the records hold their content
+        // the records hold the messages' content; the messages stay pending with the worker that read them
         var entries = new StreamEntry[records.Length];
         for (int i = 0; i < records.Length; i++) entries[i] = Handoff.Decode(records[i]);
         Accept(entries, handedOver: true);
@@ -211,6 +212,25 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         if (fresh.Count > 0) log.WriteLine($"serve: took over {fresh.Count} message(s) idle for more than {options.ClaimIdleMs} ms at other consumers");
         Accept(fresh, handedOver: false);
         return fresh.Count;
+    }
+
+    /// <summary>
+    /// Messages pending with this worker for more than a claim time: the rows it handed over that no owner has answered
+    /// (the owner may have died, or the sensor moved), since the rows waiting here are touched and the others are
+    /// fresh. Taken back with their content (XCLAIM) and routed again.
+    /// </summary>
+    private int HandAgain()
+    {
+        var pending = (RedisResult[])db.Execute("XPENDING", options.Input, options.Group, "IDLE", options.ClaimIdleMs, "-", "+",
+            options.Batch, options.Consumer)!;
+        if (pending.Length == 0) return 0;
+        var ids = new RedisValue[pending.Length];
+        for (int i = 0; i < ids.Length; i++) ids[i] = (RedisValue)((RedisResult[])pending[i]!)[0];
+        var again = new List<StreamEntry>(db.StreamClaim(options.Input, options.Group, options.Consumer, 0, ids));
+        again.RemoveAll(e => e.IsNull || held.ContainsKey(e.Id));
+        if (again.Count > 0) log.WriteLine($"serve: {again.Count} handed-over message(s) still unanswered after {options.ClaimIdleMs} ms: routed again");
+        Accept(again, handedOver: false);
+        return again.Count;
     }
 
     /// <summary>Resets the idle time of messages waiting here for a while, so that live workers do not take them from each other.</summary>

@@ -152,6 +152,25 @@ public sealed class ServeTests : IDisposable
     }
 
     [RedisFact]
+    public void RowsHandedToAnOwnerThatDiedAreRoutedAgain()
+    {
+        for (int s = 0; s < 4; s++) Publish("in", s, 60);
+        // a worker that stamped itself alive and died at once: the live worker hands it its share of the sensors
+        var time = (RedisResult[])Redis.Db.Execute("TIME")!;
+        long nowMs = (long)time[0] * 1000 + (long)time[1] / 1000;
+        Redis.Db.SortedSetAdd("in:out:workers", "ghost", nowMs + 3000);   // alive for the first 3 s
+        using (var w = Serve("in", "alive"))
+        {
+            WaitFor("in:out", 240, w);
+            Assert.Contains("routed again", w.Log);
+        }
+        var entries = Read("in:out");
+        Assert.Equal(240, entries.Count);
+        for (int s = 0; s < 4; s++) Assert.Equal(Score(s, 60), Lines(entries, $"s{s}"));
+        Assert.Equal(0, Redis.Db.StreamPending("in", "g").PendingMessageCount);
+    }
+
+    [RedisFact]
     public void TwoWorkersShareTheSensorsAndGiveScoresLines()
     {
         for (int s = 0; s < 4; s++) Publish("in", s, 80);
