@@ -32,7 +32,8 @@ public static class RedisConnection
         }
     }
 
-    private static string FirstLine(string s)
+    /// <summary>The first line of a StackExchange.Redis message (they go on for lines of diagnostics).</summary>
+    public static string FirstLine(string s)
     {
         int n = s.IndexOfAny(['\r', '\n']);
         return n < 0 ? s : s[..n];

@@ -64,7 +64,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
             {
                 // Redis away for a moment: nothing was acknowledged that was not answered; try again shortly
-                log.WriteLine($"serve: Redis unavailable ({e.GetType().Name}: {FirstLine(e.Message)}); retrying in 1 s");
+                log.WriteLine($"serve: Redis unavailable ({e.GetType().Name}: {RedisConnection.FirstLine(e.Message)}); retrying in 1 s");
                 ForgetAll();
                 stop.WaitHandle.WaitOne(1000);
                 continue;
@@ -79,7 +79,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
         {
-            log.WriteLine($"serve: Redis unavailable at the stop ({FirstLine(e.Message)}): the last round's messages stay pending for the group");
+            log.WriteLine($"serve: Redis unavailable at the stop ({RedisConnection.FirstLine(e.Message)}): the last round's messages stay pending for the group");
         }
     }
 
@@ -139,11 +139,6 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         rereadOwn = true;
     }
 
-    private static string FirstLine(string s)
-    {
-        int n = s.IndexOfAny(['\r', '\n']);
-        return n < 0 ? s : s[..n];
-    }
 
     private Task<RedisValue[]?> PickUp() => db.ListLeftPopAsync(options.HandoffKey(options.Consumer), options.Batch)!;
 
