@@ -7,10 +7,11 @@ namespace RnnEngine.Cli.Serve;
 
 /// <summary>
 /// One worker of a consumer group on a Redis stream of sensor rows (<see cref="RowMessage"/>). Each round it reads a
-/// batch of new messages (and, now and then, takes over messages a dead worker left pending: XAUTOCLAIM), puts each row
-/// in its sensor's queue, scores every sensor's rows that follow on from the sensor's state, all sensors of one model in
-/// one forward pass (<see cref="BatchScorer"/>), and commits answers, states and acknowledgements together
-/// (<see cref="CommitScript"/>). A row whose predecessor is still pending elsewhere waits in its queue (its message
+/// batch of new messages (and, now and then, takes over messages a dead worker left pending: XAUTOCLAIM), hands the rows
+/// of other workers' sensors to their owners (<see cref="GroupMembers"/>, <see cref="Handoff"/>), puts its own in their
+/// sensors' queues, scores every sensor's rows that follow on from the sensor's state, all sensors of one model in one
+/// forward pass (<see cref="BatchScorer"/>), and commits answers, states and acknowledgements together
+/// (<see cref="CommitScript"/>); reads and commits are pipelined with the scoring. A row whose predecessor is still pending elsewhere waits in its queue (its message
 /// stays pending with this consumer, touched so no live worker takes it) until the state has moved up to it.
 /// The state of a sensor lives in Redis; the copy here is a cache that the commit's status confirms or discards.
 /// </summary>
@@ -282,7 +283,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             held[m.Id] = clock.ElapsedMilliseconds;
         }
         if (!batch.IsEmpty) batch.Commit(db);
-        // the owners need not wait for this worker: the script runs while it scores; its outcome is checked next time
+        // the hand-over is sent while this worker scores; its outcome is checked next time
         handing?.GetAwaiter().GetResult();
         handing = handoff.SendAsync(db);
     }
