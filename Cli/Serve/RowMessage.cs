@@ -26,14 +26,6 @@ public sealed class RowMessage
 
     public bool InSequence => Model is not null && Index >= 0;
 
-    /// <summary>The message's sensor name, or null when it has none.</summary>
-    public static string? SensorOf(StreamEntry entry)
-    {
-        foreach (var nv in entry.Values)
-            if (nv.Name == "sensor") return nv.Value.IsNullOrEmpty ? null : nv.Value.ToString();
-        return null;
-    }
-
     /// <summary>Reads a stream entry; never throws for bad content.</summary>
     public static RowMessage Read(StreamEntry entry, SensorModels models)
     {
@@ -66,6 +58,49 @@ public sealed class RowMessage
             return Fail(entry.Id, sensor, index, indexText, model.Fields[missing], $"missing field {model.Fields[missing]} (the model {Path.GetFileName(model.Path)} reads {string.Join(", ", model.Fields)})", model);
         return new RowMessage { Id = entry.Id, Sensor = sensor, Index = index, IndexText = indexText, Model = model, Values = values };
     }
+
+    /// <summary>The message as read, in bytes, for the worker that owns its sensor (<see cref="Handoff"/>).</summary>
+    public byte[] ToRecord()
+    {
+        using var bytes = new MemoryStream(64 + 4 * (Values?.Length ?? 0));
+        using (var w = new BinaryWriter(bytes))
+        {
+            w.Write(RecordVersion);
+            w.Write(Id.ToString()); w.Write(Sensor); w.Write(Index); w.Write(IndexText);
+            w.Write(Values is not null);
+            if (Values is not null)
+            {
+                w.Write(Values.Length);
+                foreach (float v in Values) w.Write(v);
+            }
+            else
+            {
+                w.Write(Field!); w.Write(Error!);
+            }
+        }
+        return bytes.ToArray();
+    }
+
+    /// <summary>A record of <see cref="ToRecord"/> back as the message, its model found by its sensor here.</summary>
+    public static RowMessage FromRecord(byte[] record, SensorModels models)
+    {
+        using var r = new BinaryReader(new MemoryStream(record, writable: false));
+        if (r.ReadByte() != RecordVersion) throw new InvalidDataException("hand-over record of another version");
+        RedisValue id = r.ReadString();
+        string sensor = r.ReadString(), indexText;
+        long index = r.ReadInt64();
+        indexText = r.ReadString();
+        SensorModel? model = models.For(sensor);
+        if (!r.ReadBoolean()) return Fail(id, sensor, index, indexText, r.ReadString(), r.ReadString(), model);
+        var values = new float[r.ReadInt32()];
+        for (int k = 0; k < values.Length; k++) values[k] = r.ReadSingle();
+        if (model is null) return Fail(id, sensor, -1, indexText, "sensor", $"no model for sensor {Clip(sensor)}: no --model pattern matches it");
+        if (values.Length != model.Features)
+            return Fail(id, sensor, index, indexText, "sensor", $"the worker that read this row scores sensor {Clip(sensor)} with {values.Length} columns, this one with {model.Features}: give every worker the same --model");
+        return new RowMessage { Id = id, Sensor = sensor, Index = index, IndexText = indexText, Model = model, Values = values };
+    }
+
+    private const byte RecordVersion = 1;
 
     private static RowMessage Fail(RedisValue id, string sensor, long index, string indexText, string field, string error, SensorModel? model = null) =>
         new() { Id = id, Sensor = sensor, Index = index, IndexText = indexText, Model = model, Field = field, Error = error };

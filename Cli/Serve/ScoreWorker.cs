@@ -147,11 +147,22 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     private int PickUpHandedOver(RedisValue[]? records)
     {
         if (records is null || records.Length == 0) return 0;
-        // the records hold the messages' content; the messages stay pending with the worker that read them
-        var entries = new StreamEntry[records.Length];
-        for (int i = 0; i < records.Length; i++) entries[i] = Handoff.Decode(records[i]);
-        Accept(entries, handedOver: true);
-        return entries.Length;
+        // the records are the messages as their reader read them; the messages stay pending with that worker
+        var messages = new List<RowMessage>(records.Length);
+        foreach (var record in records)
+        {
+            RowMessage m;
+            try { m = RowMessage.FromRecord((byte[])record!, models); }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+            {
+                // a worker of another version: its message stays pending with it and is taken over in time
+                log.WriteLine($"serve: a hand-over record this worker cannot read ({e.Message}): left to the claim time");
+                continue;
+            }
+            if (!held.ContainsKey(m.Id)) messages.Add(m);
+        }
+        Accept(messages, handedOver: true);
+        return records.Length;
     }
 
     private void JoinGroup()
@@ -250,42 +261,52 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     private void Accept(IReadOnlyList<StreamEntry> entries, bool handedOver)
     {
         if (entries.Count == 0) return;
+        var messages = new List<RowMessage>(entries.Count);
+        foreach (var entry in entries)
+            if (!entry.IsNull && !held.ContainsKey(entry.Id)) messages.Add(RowMessage.Read(entry, models));
+        Accept(messages, handedOver);
+    }
+
+    private void Accept(List<RowMessage> messages, bool handedOver)
+    {
+        if (messages.Count == 0) return;
         var batch = NewBatch();
         var handoff = new Handoff(options);
-        foreach (var entry in entries)
-        {
-            if (entry.IsNull || held.ContainsKey(entry.Id)) continue;
-            if (!handedOver && RowMessage.SensorOf(entry) is string named)
-            {
-                // another worker's sensor: hand it over unread (the owner reads it, and answers it if it is bad)
-                string owner = members.Owner(named);
-                if (owner != options.Consumer)
-                {
-                    handoff.Add(owner, entry);
-                    continue;
-                }
-            }
-            var m = RowMessage.Read(entry, models);
-            if (!m.InSequence)
-            {
-                batch.Error(m.Id, m.Sensor, m.IndexText, m.Field!, m.Error!);
-                Errors++;
-                continue;
-            }
-            Sensor s = SensorOf(m);
-            if (!s.Queue.TryAdd(m.Index, m))
-            {
-                // the same row again (a producer's retry): the first copy answers for both
-                batch.Ack(m.Id);
-                Duplicates++;
-                continue;
-            }
-            held[m.Id] = clock.ElapsedMilliseconds;
-        }
+        foreach (var m in messages) Take(m, handedOver, batch, handoff);
         if (!batch.IsEmpty) batch.Commit(db);
         // the hand-over is sent while this worker scores; its outcome is checked next time
         handing?.GetAwaiter().GetResult();
         handing = handoff.SendAsync(db);
+    }
+
+    /// <summary>Queues a message's row here, hands it to its sensor's owner, or answers it at once (no place in a sequence).</summary>
+    private void Take(RowMessage m, bool handedOver, CommitScript.Batch batch, Handoff handoff)
+    {
+        if (!handedOver && m.Sensor.Length > 0)
+        {
+            // another worker's sensor: hand it over as read (the owner answers it, bad or not)
+            string owner = members.Owner(m.Sensor);
+            if (owner != options.Consumer)
+            {
+                handoff.Add(owner, m);
+                return;
+            }
+        }
+        if (!m.InSequence)
+        {
+            batch.Error(m.Id, m.Sensor, m.IndexText, m.Field!, m.Error!);
+            Errors++;
+            return;
+        }
+        Sensor s = SensorOf(m);
+        if (!s.Queue.TryAdd(m.Index, m))
+        {
+            // the same row again (a producer's retry): the first copy answers for both
+            batch.Ack(m.Id);
+            Duplicates++;
+            return;
+        }
+        held[m.Id] = clock.ElapsedMilliseconds;
     }
 
     private Sensor SensorOf(RowMessage m)
