@@ -41,7 +41,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     private Task<StreamEntry[]>? readAhead;                                 // the next batch, asked for early
     private Task<RedisValue[]?>? pickAhead;                                 // the next hand-overs, asked for early
     private Task? handing;                                                  // the last hand-over
-    private (Task<long[]> Status, List<SensorRun> Runs)? inFlight;           // the last round's commit
+    private readonly List<(Task<long[]> Status, List<SensorRun> Runs)> inFlight = [];   // the last round's commits
     private bool rereadOwn = true;    // at the start, and after a failed round
     private long lastClaimMs, lastTouchMs, lastHeartbeatMs = long.MinValue / 2;
 
@@ -136,7 +136,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         readAhead = null;
         pickAhead = null;
         handing = null;
-        inFlight = null;
+        inFlight.Clear();
         rereadOwn = true;
     }
 
@@ -359,7 +359,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             for (long i = head; s.Queue.Remove(i, out RowMessage? m); i++) rows.Add(m);
             runs.Add(new SensorRun(s, s.Next, rows));
         }
-        if (runs.Count > 0) ScoreRuns(runs, batch);
+        if (runs.Count > 0) ScoreRuns(runs);
         int scored = 0;
         foreach (var run in runs)
         {
@@ -368,7 +368,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             scored += run.Rows.Count;
         }
         FinishCommit();
-        if (!batch.IsEmpty) inFlight = (batch.CommitAsync(db), runs);
+        Commit(batch, runs);
         return scored;
     }
 
@@ -380,9 +380,12 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     /// </summary>
     private void FinishCommit()
     {
-        if (inFlight is not var (task, runs)) return;
-        inFlight = null;
-        long[] status = task.GetAwaiter().GetResult();
+        foreach (var (task, runs) in inFlight) Finish(task.GetAwaiter().GetResult(), runs);
+        inFlight.Clear();
+    }
+
+    private void Finish(long[] status, List<SensorRun> runs)
+    {
         for (int r = 0; r < runs.Count; r++)
         {
             var (s, _, rows) = runs[r];
@@ -407,7 +410,7 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         return -1;
     }
 
-    private void ScoreRuns(List<SensorRun> runs, CommitScript.Batch batch)
+    private void ScoreRuns(List<SensorRun> runs)
     {
         // one forward pass per model over the rows of all its sensors, sensor by sensor in row order
         foreach (var model in models.Models)
@@ -432,22 +435,49 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
                     if (m.Values is not null) { m.Score = scores[k]; m.Flag = flags[k]; k++; }
             }
         }
-        foreach (var (s, first, rows) in runs)
+    }
+
+    /// <summary>
+    /// Sends the round's answers in scripts of at most <see cref="CommitRows"/> rows (a sensor's run never split): each
+    /// call's arguments then stay below the size .NET puts on the large-object heap, whose every allocation costs a full
+    /// collection; the first call also carries the round's plain acknowledgements.
+    /// </summary>
+    private void Commit(CommitScript.Batch batch, List<SensorRun> runs)
+    {
+        var part = new List<SensorRun>();
+        int rowsInPart = 0;
+        foreach (var run in runs)
         {
-            long head = rows[0].Index;
-            batch.Run(s.StateKey, s.Name, first, rows[^1].Index + 1, s.State.Save(), rows.Count + (head > first ? 1 : 0));
-            if (head > first)
-                batch.RunError(RedisValue.EmptyString, first, "index", $"rows {first}..{head - 1} did not arrive within {options.GapTimeoutMs} ms and were skipped");
-            foreach (var m in rows)
+            Append(batch, run);
+            part.Add(run);
+            rowsInPart += run.Rows.Count;
+            if (rowsInPart < CommitRows) continue;
+            inFlight.Add((batch.CommitAsync(db), part));
+            batch = NewBatch();
+            part = [];
+            rowsInPart = 0;
+        }
+        if (!batch.IsEmpty) inFlight.Add((batch.CommitAsync(db), part));
+    }
+
+    private const int CommitRows = 400;
+
+    private void Append(CommitScript.Batch batch, SensorRun run)
+    {
+        var (s, first, rows) = run;
+        long head = rows[0].Index;
+        batch.Run(s.StateKey, s.Name, first, rows[^1].Index + 1, s.State.Save(), rows.Count + (head > first ? 1 : 0));
+        if (head > first)
+            batch.RunError(RedisValue.EmptyString, first, "index", $"rows {first}..{head - 1} did not arrive within {options.GapTimeoutMs} ms and were skipped");
+        foreach (var m in rows)
+        {
+            if (m.Values is null)
             {
-                if (m.Values is null)
-                {
-                    batch.RunError(m.Id, m.Index, m.Field!, m.Error!);
-                    continue;
-                }
-                bool scored = !double.IsNaN(m.Score);
-                batch.Score(m.Id, m.Index, scored ? m.Score.ToString("G9", CultureInfo.InvariantCulture) : "", scored ? (m.Flag ? "1" : "0") : "");
+                batch.RunError(m.Id, m.Index, m.Field!, m.Error!);
+                continue;
             }
+            bool scored = !double.IsNaN(m.Score);
+            batch.Score(m.Id, m.Index, scored ? m.Score.ToString("G9", CultureInfo.InvariantCulture) : "", scored ? (m.Flag ? "1" : "0") : "");
         }
     }
 
