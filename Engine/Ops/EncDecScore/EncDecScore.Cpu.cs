@@ -1,12 +1,11 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using RnnEngine.Engine.Layers;
 using RnnEngine.Engine.Tensors;
 
 namespace RnnEngine.Engine;
 
 /// <summary>
-/// EncDec-AD scoring (<see cref="EncDecScorer"/>) as one parallel job: the encoder over the window, the decoder's
+/// The cpu face of <see cref="Backend.EncDecScore"/>: one parallel job: the encoder over the window, the decoder's
 /// reconstruction (teacher-forced or free-running), the output layer and the squared error, all per row tile.
 ///
 /// Scoring never mixes batch rows, not even through the free-running feedback (row r's next input is row r's own
@@ -32,9 +31,10 @@ public sealed partial class CpuBackend
     // at B = 128 and 8% at B = 64, LSTM, than four parts per thread); smaller ones keep the finer parts.
     private const int EncDecTileGroup = 4;
 
-    internal unsafe void EncDecScore(RecurrentStack enc, RecurrentStack dec, Tensor wOut, Tensor bOut, Tensor x, bool teacher, Tensor scores)
+    protected override unsafe void EncDecScoreCore(RecurrentStack enc, RecurrentStack dec, Tensor wOut, Tensor bOut, Tensor x, bool teacher,
+        Tensor scores)
     {
-        int window = x.Dim(0), b = x.Dim(1), f = x.Dim(2), h = enc.Hidden, nl = enc.Layers, g = 4 * h;
+        int window = x.Dim(0), b = x.Dim(1), f = x.Dim(2), h = enc.Hidden, nl = enc.Depth, g = 4 * h;
         lock (sweepLock)
         {
             var (path, mr, nr) = SweepKernel();
@@ -87,7 +87,7 @@ public sealed partial class CpuBackend
     private static unsafe void PackRecurrentLayer(RecurrentStack st, int l, float* bp, int nr)
     {
         int h = st.Hidden, f = l == 0 ? st.Input : h, k = f + h, g = 4 * h;
-        fixed (float* wih0 = st.Wih[l].Span, whh0 = st.Whh[l].Span)
+        fixed (float* wih0 = st.Layers[l].Wih.Span, whh0 = st.Layers[l].Whh.Span)
             for (int col = 0; col < (g + nr - 1) / nr * nr; col++)
             {
                 float* dst = bp + (long)(col / nr) * k * nr + col % nr;
@@ -123,7 +123,7 @@ public sealed partial class CpuBackend
 
         public void Execute(int unit)
         {
-            int nl = enc!.Layers, h = enc.Hidden, f = enc.Input;
+            int nl = enc!.Depth, h = enc.Hidden, f = enc.Input;
             if (unit == 2 * nl)
             {
                 fixed (float* w = wOut!.Span) GemmPack.PackB(w, true, f, h, 0, h, 0, f, panels + outPanels, nr);
@@ -139,7 +139,7 @@ public sealed partial class CpuBackend
     private static unsafe void FoldBiases(RecurrentStack st, int l, float* dst)
     {
         int h = st.Hidden;
-        ReadOnlySpan<float> bi = st.Bih[l].Span, bh = st.Bhh[l].Span;
+        ReadOnlySpan<float> bi = st.Layers[l].Bih.Span, bh = st.Layers[l].Bhh.Span;
         if (!st.IsGru)
         {
             for (int j = 0; j < 4 * h; j++) dst[j] = bi[j] + bh[j];

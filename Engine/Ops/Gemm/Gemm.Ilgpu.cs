@@ -23,7 +23,7 @@ public sealed partial class IlgpuBackend
 
     protected override void GemmCore(bool transA, bool transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c)
     {
-        gemmRegisterTiled ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(GemmRegisterTiledKernel);
+        gemmRegisterTiled ??= LoadGroupedKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(GemmRegisterTiledKernel);
         var grid = new Index2D((n + Gemm2Tile - 1) / Gemm2Tile, (m + Gemm2Tile - 1) / Gemm2Tile);
         var group = new Index2D(Gemm2Threads, Gemm2Threads);
         gemmRegisterTiled(new KernelConfig(grid, group), a.View, b.View, c.View,
@@ -33,7 +33,7 @@ public sealed partial class IlgpuBackend
     /// <summary>Launches v1 (kept for comparison with v2 on a GPU and in tests).</summary>
     internal void GemmV1(bool transA, bool transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c)
     {
-        gemmTiled ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(GemmTiledKernel);
+        gemmTiled ??= LoadGroupedKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(GemmTiledKernel);
         var grid = new Index2D((n + GemmTile - 1) / GemmTile, (m + GemmTile - 1) / GemmTile);
         var group = new Index2D(GemmTile, GemmTile);
         gemmTiled(new KernelConfig(grid, group), a.View, b.View, c.View,

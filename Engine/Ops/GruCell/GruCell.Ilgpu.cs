@@ -17,7 +17,7 @@ public sealed partial class IlgpuBackend
 
     protected override void GruCellForwardCore(int b, int h, Tensor gx, Tensor gh, Tensor bih, Tensor bhh, Tensor hPrev, Tensor hNext, Tensor gates)
     {
-        gruCellForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, GruCellViews>(GruCellForwardKernel);
+        gruCellForward ??= LoadAutoKernel<Index1D, GruCellViews>(GruCellForwardKernel);
         gruCellForward(b * h, new GruCellViews
         {
             A = gx.View, B = gh.View, C = bih.View, D = bhh.View, E = hPrev.View, F = hNext.View, G = gates.View, H = h,
@@ -26,7 +26,7 @@ public sealed partial class IlgpuBackend
 
     protected override void GruCellBackwardCore(int b, int h, Tensor dy, Tensor dh, Tensor hPrev, Tensor gates, Tensor dgx, Tensor dgh)
     {
-        gruCellBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, GruCellViews>(GruCellBackwardKernel);
+        gruCellBackward ??= LoadAutoKernel<Index1D, GruCellViews>(GruCellBackwardKernel);
         gruCellBackward(b * h, new GruCellViews
         {
             A = dy.View, B = dh.View, C = hPrev.View, D = gates.View, E = dgx.View, F = dgh.View, G = dgh.View, H = h,

@@ -19,7 +19,7 @@ public sealed partial class IlgpuBackend
     protected override void LstmCellForwardCore(int b, int hidden, Tensor gates, Tensor cPrev, Tensor? peephole,
         Tensor h, Tensor c, Tensor act)
     {
-        lstmForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        lstmForward ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, LstmCellArgs>(LstmForwardKernel);
         lstmForward(b * hidden, gates.View, cPrev.View, (peephole ?? cPrev).View, h.View, c.View, act.View,
             new LstmCellArgs(b, hidden, peephole is null ? 0 : 1, 0, 0));
@@ -28,7 +28,7 @@ public sealed partial class IlgpuBackend
     protected override void LstmCellBackwardCore(int b, int hidden, Tensor act, Tensor cPrev, Tensor c, Tensor? peephole,
         Tensor dh, Tensor? dhExtra, Tensor? dcNext, Tensor dGates, Tensor dcPrev, Tensor? dPeephole)
     {
-        lstmBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, LstmBackwardViews, ArrayView<float>, ArrayView<float>,
+        lstmBackward ??= LoadAutoKernel<Index1D, LstmBackwardViews, ArrayView<float>, ArrayView<float>,
             LstmCellArgs>(LstmBackwardKernel);
         var args = new LstmCellArgs(b, hidden, peephole is null ? 0 : 1, dhExtra is null ? 0 : 1, dcNext is null ? 0 : 1);
         var views = new LstmBackwardViews(act.View, cPrev.View, c.View, (peephole ?? c).View, dh.View, (dhExtra ?? dh).View,
@@ -36,7 +36,7 @@ public sealed partial class IlgpuBackend
         lstmBackward(b * hidden, views, dGates.View, dcPrev.View, args);
         if (dPeephole is not null)
         {
-            lstmPeepholeGrad ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+            lstmPeepholeGrad ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>,
                 ArrayView<float>, ArrayView<float>, LstmCellArgs>(LstmPeepholeGradKernel);
             lstmPeepholeGrad(hidden, dGates.View, cPrev.View, c.View, dPeephole.View, args);
         }
