@@ -60,7 +60,7 @@ public sealed partial class IlgpuBackend
         float e = 0;
         for (int c = 0; c < p.A; c++)
         {
-            float x = KernelTanh(p.Keys[row + c] + p.Query[i * p.A + c]);
+            float x = ActivationMath.Tanh(p.Keys[row + c] + p.Query[i * p.A + c]);
             if (p.SaveTanh != 0) p.Tanh[row + c] = x;
             e += p.V[c] * x;
         }

@@ -356,11 +356,11 @@ public sealed partial class CpuBackend
                 }
             for (; j < hidden; j++)
             {
-                float i = LstmMath.Sigmoid(a[j] + bias[j]), fg = LstmMath.Sigmoid(a[hidden + j] + bias[hidden + j]);
-                float gg = LstmMath.Tanh(a[2 * hidden + j] + bias[2 * hidden + j]), o = LstmMath.Sigmoid(a[3 * hidden + j] + bias[3 * hidden + j]);
+                float i = ActivationMath.Sigmoid(a[j] + bias[j]), fg = ActivationMath.Sigmoid(a[hidden + j] + bias[hidden + j]);
+                float gg = ActivationMath.Tanh(a[2 * hidden + j] + bias[2 * hidden + j]), o = ActivationMath.Sigmoid(a[3 * hidden + j] + bias[3 * hidden + j]);
                 float cn = fg * cr[j] + i * gg;
                 cr[j] = cn;
-                hr[j] = o * LstmMath.Tanh(cn);
+                hr[j] = o * ActivationMath.Tanh(cn);
             }
         }
     }

@@ -263,8 +263,8 @@ public sealed partial class CpuBackend
             }
         for (; j < h; j++)
         {
-            float r = GruSigmoid(g[j] + bias[j]);
-            float z = GruSigmoid(g[h + j] + bias[h + j]);
+            float r = ActivationMath.Sigmoid(g[j] + bias[j]);
+            float z = ActivationMath.Sigmoid(g[h + j] + bias[h + j]);
             float rec = g[3 * h + j] + bias[3 * h + j];
             float n = MathF.Tanh(g[2 * h + j] + bias[2 * h + j] + r * rec);
             if (keepGates) { g[j] = r; g[h + j] = z; g[2 * h + j] = n; g[3 * h + j] = rec; }

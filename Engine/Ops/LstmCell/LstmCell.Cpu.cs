@@ -104,13 +104,13 @@ public sealed partial class CpuBackend
                 float ai = gd[g0 + j], af = gd[g0 + hidden + j], ag = gd[g0 + 2 * hidden + j], ao = gd[g0 + 3 * hidden + j];
                 if (bias is not null) { ai += bias[j]; af += bias[hidden + j]; ag += bias[2 * hidden + j]; ao += bias[3 * hidden + j]; }
                 if (pd is not null) { ai += pd[pOff + j] * cp; af += pd[pOff + hidden + j] * cp; }
-                float i = LstmMath.Sigmoid(ai), f = LstmMath.Sigmoid(af), g = LstmMath.Tanh(ag);
+                float i = ActivationMath.Sigmoid(ai), f = ActivationMath.Sigmoid(af), g = ActivationMath.Tanh(ag);
                 float cn = f * cp + i * g;
                 if (pd is not null) ao += pd[pOff + 2 * hidden + j] * cn;
-                float o = LstmMath.Sigmoid(ao);
+                float o = ActivationMath.Sigmoid(ao);
                 ad[a0 + j] = i; ad[a0 + hidden + j] = f; ad[a0 + 2 * hidden + j] = g; ad[a0 + 3 * hidden + j] = o;
                 cd[c0 + j] = cn;
-                hd[h0 + j] = o * LstmMath.Tanh(cn);
+                hd[h0 + j] = o * ActivationMath.Tanh(cn);
             }
         }
     }
@@ -161,7 +161,7 @@ public sealed partial class CpuBackend
                 float i = ad[a0 + j], f = ad[a0 + hidden + j], g = ad[a0 + 2 * hidden + j], o = ad[a0 + 3 * hidden + j];
                 float cp = cpd[cpOff + k + j];
                 float dhv = dhd[dhOff + k + j] + (dxd is null ? 0f : dxd[dxOff + k + j]);
-                float tc = LstmMath.Tanh(cd[cOff + k + j]);
+                float tc = ActivationMath.Tanh(cd[cOff + k + j]);
                 float dao = dhv * tc * o * (1f - o);
                 float dc = dhv * o * (1f - tc * tc);
                 if (dnd is not null) dc += dnd[dnOff + k + j];

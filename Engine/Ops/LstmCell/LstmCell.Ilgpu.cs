@@ -51,13 +51,13 @@ public sealed partial class IlgpuBackend
         float cp = cPrev[k];
         float ai = gates[g0], af = gates[g0 + p.H], ag = gates[g0 + 2 * p.H], ao = gates[g0 + 3 * p.H];
         if (p.HasPeephole != 0) { ai += peep[j] * cp; af += peep[p.H + j] * cp; }
-        float i = LstmMath.Sigmoid(ai), f = LstmMath.Sigmoid(af), g = LstmMath.Tanh(ag);
+        float i = ActivationMath.Sigmoid(ai), f = ActivationMath.Sigmoid(af), g = ActivationMath.Tanh(ag);
         float cn = f * cp + i * g;
         if (p.HasPeephole != 0) ao += peep[2 * p.H + j] * cn;
-        float o = LstmMath.Sigmoid(ao);
+        float o = ActivationMath.Sigmoid(ao);
         act[g0] = i; act[g0 + p.H] = f; act[g0 + 2 * p.H] = g; act[g0 + 3 * p.H] = o;
         c[k] = cn;
-        h[k] = o * LstmMath.Tanh(cn);
+        h[k] = o * ActivationMath.Tanh(cn);
     }
 
     private static void LstmBackwardKernel(Index1D index, LstmBackwardViews v, ArrayView<float> dGates, ArrayView<float> dcPrev,
@@ -69,7 +69,7 @@ public sealed partial class IlgpuBackend
         float i = v.Act[g0], f = v.Act[g0 + p.H], g = v.Act[g0 + 2 * p.H], o = v.Act[g0 + 3 * p.H];
         float dhv = v.Dh[k];
         if (p.HasDhExtra != 0) dhv += v.DhExtra[k];
-        float tc = LstmMath.Tanh(v.C[k]);
+        float tc = ActivationMath.Tanh(v.C[k]);
         float dao = dhv * tc * o * (1f - o);
         float dc = dhv * o * (1f - tc * tc);
         if (p.HasDcNext != 0) dc += v.DcNext[k];
