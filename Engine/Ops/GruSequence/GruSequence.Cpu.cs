@@ -5,7 +5,7 @@ using RnnEngine.Engine.Tensors;
 namespace RnnEngine.Engine;
 
 /// <summary>
-/// The whole recurrence of one GRU layer on the cpu as one parallel job per sweep, as LstmSweep.Cpu.cs does for the LSTM:
+/// The whole recurrence of one GRU layer on the cpu as one parallel job per sweep, as LstmSequence.Cpu.cs does for the LSTM:
 /// each part takes a block of batch rows (whole GEMM micro-tiles) and walks all T steps on its own, with the weights
 /// packed once per sweep into micro-kernel panels. No step synchronises with another part, and every element goes
 /// through the same kernel, k order and cell arithmetic whatever the split, so results do not depend on the thread count.
