@@ -22,6 +22,16 @@ public class GruSequenceTests
         Assert.True(r.Pass, $"{r.Name} B=19 H=20 on {device}: {r.Detail}");
     }
 
+    /// <summary>W_hh read through L2 (8 x 80 + 60 x 20 floats > 1024), as the LSTM's test.</summary>
+    [Fact]
+    public void GradCheckPassesWithWhhReadThroughL2()
+    {
+        using var backend = IlgpuBackend.CreateSimulator();
+        backend.SequenceSharedBudget = 1024;
+        var r = new GruSequenceCheck(t: 4, b: 19, f: 3, h: 20).Run(backend);
+        Assert.True(r.Pass, $"{r.Name} B=19 H=20, W_hh through L2: {r.Detail}");
+    }
+
     /// <summary>Forward 2 launches (projection GEMM, recurrence); backward 5 (recurrence, dW_ih, dW_hh, biases, dx).</summary>
     [Fact]
     public void IlgpuLaunchesDoNotDependOnT()

@@ -33,6 +33,22 @@ public class LstmSequenceTests
         }
     }
 
+    /// <summary>
+    /// The same with a shared-memory budget too small for W_hh beside the 8-row tile (8 x 120 + 80 x 20 floats > 1024),
+    /// so the kernels read W_hh through L2; the default budget above holds it in shared memory.
+    /// </summary>
+    [Fact]
+    public void GradCheckPassesWithWhhReadThroughL2()
+    {
+        using var backend = IlgpuBackend.CreateSimulator();
+        backend.SequenceSharedBudget = 1024;
+        foreach (bool peephole in new[] { false, true })
+        {
+            var r = new LstmSequenceCheck(peephole, t: 4, b: 19, f: 3, h: 20).Run(backend);
+            Assert.True(r.Pass, $"{r.Name} B=19 H=20, W_hh through L2: {r.Detail}");
+        }
+    }
+
     /// <summary>Forward 2 launches (projection GEMM, recurrence); backward 6 (recurrence, dW_ih, dW_hh, biases, dx, peepholes).</summary>
     [Fact]
     public void IlgpuLaunchesDoNotDependOnT()

@@ -38,7 +38,7 @@ public sealed partial class IlgpuBackend
         encDecScore ??= LoadGroupedKernel<EncDecViews, EncDecArgs>(EncDecScoreKernel);
         int t = x.Dim(0), b = x.Dim(1), f = x.Dim(2), h = enc.Hidden;
         int perRow = 2 * nl * h + 4 * h + 2 * f;
-        int rows = Math.Max(1, Math.Min(Math.Min(b, SequenceTileRows), SequenceSharedFloats / perRow));
+        int rows = Math.Max(1, Math.Min(Math.Min(b, SequenceTileRows), SequenceSharedBudget / perRow));
         int group = Math.Min(256, Math.Max(32, (4 * h + 31) / 32 * 32));
         var config = new KernelConfig((b + rows - 1) / rows, group, SharedMemoryConfig.RequestDynamic<float>(rows * perRow));
         RecurrentLayer e0 = enc.Layers[0], e1 = enc.Layers[nl - 1], d0 = dec.Layers[0], d1 = dec.Layers[nl - 1];

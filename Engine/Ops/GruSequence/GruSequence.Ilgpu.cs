@@ -7,7 +7,8 @@ namespace RnnEngine.Engine;
 /// <summary>
 /// The ILGPU face of the GRU sequence op, built as the LSTM's (see LstmSequence.Ilgpu.cs): gx = x W_ih^T for all steps
 /// as one GEMM, the recurrence as one persistent kernel per direction (a group per tile of batch rows, all T steps,
-/// W_hh read through L2, the state and h W_hh^T in shared memory), the weight gradients as whole-sequence GEMMs.
+/// the state and h W_hh^T in shared memory, W_hh too where it fits, else read through L2), the weight gradients as
+/// whole-sequence GEMMs.
 /// </summary>
 public sealed partial class IlgpuBackend
 {
@@ -18,13 +19,13 @@ public sealed partial class IlgpuBackend
         gruSeqForward ??= LoadGroupedKernel<SequenceViews, SequenceArgs>(GruSequenceForwardKernel);
         Tensor gx = Scratch(0, t * b, 3 * h);
         Gemm(false, true, 1f, x, w.Wih, 0f, gx);
-        var (rows, config) = SequenceLaunch(b, 3 * h, 4 * h);
+        var (rows, whhAt, config) = SequenceLaunch(b, h, 3 * h, 4 * h);
         var v = new SequenceViews
         {
             Gx = gx.View, Gates = gates.View, Hs = hs.View, Cs = hs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
             Peep = hs.View, Dy = hs.View, DhN = hs.View, DcN = hs.View, DGates = hs.View, DGh = hs.View, Dh0 = hs.View, Dc0 = hs.View,
         };
-        gruSeqForward(config, v, new SequenceArgs(t, b, h, rows, 0, 0, 0, 0, 0));
+        gruSeqForward(config, v, new SequenceArgs(t, b, h, rows, 0, 0, 0, 0, 0, whhAt));
     }
 
     protected override void GruSequenceBackwardCore(int t, int b, int f, int h, Tensor x, RecurrentLayer w, Tensor gates, Tensor hs,
@@ -32,14 +33,14 @@ public sealed partial class IlgpuBackend
     {
         gruSeqBackward ??= LoadGroupedKernel<SequenceViews, SequenceArgs>(GruSequenceBackwardKernel);
         int n = t * b;
-        var (rows, config) = SequenceLaunch(b, 3 * h, 4 * h);
+        var (rows, whhAt, config) = SequenceLaunch(b, h, 3 * h, 4 * h);
         var v = new SequenceViews
         {
             Gx = gates.View, Gates = gates.View, Hs = hs.View, Cs = hs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
             Peep = hs.View, Dy = dy.View, DhN = (dhN ?? dy).View, DcN = dy.View, DGates = dgx.View, DGh = dgh.View,
             Dh0 = (dh0 ?? dy).View, Dc0 = dy.View,
         };
-        gruSeqBackward(config, v, new SequenceArgs(t, b, h, rows, 0, dhN is null ? 0 : 1, 0, dh0 is null ? 0 : 1, 0));
+        gruSeqBackward(config, v, new SequenceArgs(t, b, h, rows, 0, dhN is null ? 0 : 1, 0, dh0 is null ? 0 : 1, 0, whhAt));
         Gemm(true, false, 1f, dgx, x, 1f, dw.Wih);
         Gemm(true, false, 1f, dgh, View(hs, 0, n, h), 1f, dw.Whh);
         SequenceBiasGradient(dgx, dgh, dw.Bih, dw.Bhh, n);
@@ -52,8 +53,10 @@ public sealed partial class IlgpuBackend
         var sh = SharedMemory.GetDynamic<float>();
         int tid = Group.IdxX, gs = Group.DimX, h = p.H, g = 3 * h;
         int r0 = Grid.IdxX * p.Rows, rows = p.B - r0 < p.Rows ? p.B - r0 : p.Rows;
-        int aOff = p.Rows * h;
+        int aOff = p.Rows * h, wOff = p.WhhOffset;
         for (int i = tid; i < rows * h; i += gs) sh[i] = v.Hs[r0 * h + i];
+        if (wOff >= 0)
+            for (int i = tid; i < g * h; i += gs) sh[wOff + i] = v.Whh[i];
         Group.Barrier();
         for (int t = 0; t < p.T; t++)
         {
@@ -62,7 +65,10 @@ public sealed partial class IlgpuBackend
             {
                 int r = i / g, j = i - r * g, hr = r * h, wj = j * h;
                 float s = 0f;
-                for (int k = 0; k < h; k++) s += sh[hr + k] * v.Whh[wj + k];
+                if (wOff >= 0)
+                    for (int k = 0; k < h; k++) s += sh[hr + k] * sh[wOff + wj + k];
+                else
+                    for (int k = 0; k < h; k++) s += sh[hr + k] * v.Whh[wj + k];
                 sh[aOff + i] = s;
             }
             Group.Barrier();
@@ -89,8 +95,10 @@ public sealed partial class IlgpuBackend
         var sh = SharedMemory.GetDynamic<float>();
         int tid = Group.IdxX, gs = Group.DimX, h = p.H, g = 3 * h;
         int r0 = Grid.IdxX * p.Rows, rows = p.B - r0 < p.Rows ? p.B - r0 : p.Rows;
-        int dOff = p.Rows * h;
+        int dOff = p.Rows * h, wOff = p.WhhOffset;
         for (int i = tid; i < rows * h; i += gs) sh[i] = p.HasDhN != 0 ? v.DhN[r0 * h + i] : 0f;
+        if (wOff >= 0)
+            for (int i = tid; i < g * h; i += gs) sh[wOff + i] = v.Whh[i];
         Group.Barrier();
         for (int t = p.T - 1; t >= 0; t--)
         {
@@ -115,7 +123,10 @@ public sealed partial class IlgpuBackend
             {
                 int r = i / h, k = i - r * h, d0 = dOff + r * g;
                 float s = 0f;
-                for (int j = 0; j < g; j++) s += sh[d0 + j] * v.Whh[j * h + k];
+                if (wOff >= 0)
+                    for (int j = 0; j < g; j++) s += sh[d0 + j] * sh[wOff + j * h + k];
+                else
+                    for (int j = 0; j < g; j++) s += sh[d0 + j] * v.Whh[j * h + k];
                 sh[i] += s;
             }
             Group.Barrier();

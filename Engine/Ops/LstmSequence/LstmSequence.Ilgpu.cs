@@ -12,15 +12,19 @@ internal struct SequenceViews
     public ArrayView<float> Gx, Gates, Hs, Cs, Whh, Bih, Bhh, Peep, Dy, DhN, DcN, DGates, DGh, Dh0, Dc0;
 }
 
-/// <summary>Sizes and switches of a persistent sequence kernel; Rows = batch rows per group (the tile).</summary>
-internal readonly record struct SequenceArgs(int T, int B, int H, int Rows, int HasPeephole, int HasDhN, int HasDcN, int HasDh0, int HasDc0);
+/// <summary>
+/// Sizes and switches of a persistent sequence kernel; Rows = batch rows per group (the tile); WhhOffset = where W_hh
+/// sits in shared memory, or -1 when it does not fit and is read through L2.
+/// </summary>
+internal readonly record struct SequenceArgs(int T, int B, int H, int Rows, int HasPeephole, int HasDhN, int HasDcN, int HasDh0, int HasDc0,
+    int WhhOffset = -1);
 
 /// <summary>
 /// The ILGPU face of the LSTM sequence op: the input projection of all T steps as one GEMM, then the recurrence as ONE
 /// persistent kernel per direction, so the launches of a layer do not grow with T. Each group owns a tile of batch rows
 /// for all T steps (rows never interact, so groups need no grid-wide barrier); per step the group computes its rows'
-/// h_{t-1} W_hh^T (W_hh read through L2; h, c and the gate pre-activations in shared memory), a group barrier, the fused
-/// cell, a barrier. The backward walks t = T-1..0 the same way with dh, dc and dGates in shared memory, then the weight
+/// h_{t-1} W_hh^T (h, c and the gate pre-activations in shared memory; W_hh too where it fits beside them, loaded once
+/// per launch, else read through L2), a group barrier, the fused cell, a barrier. The backward walks t = T-1..0 the same way with dh, dc and dGates in shared memory, then the weight
 /// gradients of all steps are one GEMM each (dGates^T x, dGates^T h_prev), the bias gradients one column-sum kernel.
 /// </summary>
 public sealed partial class IlgpuBackend
@@ -31,18 +35,31 @@ public sealed partial class IlgpuBackend
     /// <summary>Shared floats per group at most (48 KB is the per-block cap without an opt-in ILGPU 1.5.3 cannot make).</summary>
     private const int SequenceSharedFloats = 11 * 1024;
 
+    /// <summary>
+    /// The shared floats a persistent kernel may use; tests lower it to run the read-through-L2 path of W_hh at sizes the
+    /// simulator can afford.
+    /// </summary>
+    internal int SequenceSharedBudget { get; set; } = SequenceSharedFloats;
+
     private Action<KernelConfig, SequenceViews, SequenceArgs>? lstmSeqForward, lstmSeqBackward;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SequenceArgs>? lstmSeqPeephole;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>? sequenceBiasGrad;
 
-    /// <summary>Tile rows and the launch shape of a persistent kernel: one group per tile, threads over the gate columns.</summary>
-    private static (int Rows, KernelConfig Config) SequenceLaunch(int b, int gateColumns, int sharedPerRow)
+    /// <summary>
+    /// Tile rows, where W_hh goes in shared memory (-1: through L2) and the launch shape of a persistent kernel: one
+    /// group per tile, threads over the gate columns. The row tile comes first; W_hh [G, H] joins it when both fit.
+    /// </summary>
+    private (int Rows, int WhhOffset, KernelConfig Config) SequenceLaunch(int b, int h, int gateColumns, int sharedPerRow)
     {
-        int rows = Math.Max(1, Math.Min(Math.Min(b, SequenceTileRows), SequenceSharedFloats / sharedPerRow));
+        int budget = SequenceSharedBudget;
+        int rows = Math.Max(1, Math.Min(Math.Min(b, SequenceTileRows), budget / sharedPerRow));
+        int whh = gateColumns * h, state = rows * sharedPerRow;
+        int whhOffset = state + whh <= budget ? state : -1;
         // A multiple of the warp, at least one thread per gate column up to 256 (the simulator's group limit).
         int group = Math.Min(256, Math.Max(32, (gateColumns + 31) / 32 * 32));
         int groups = (b + rows - 1) / rows;
-        return (rows, new KernelConfig(groups, group, SharedMemoryConfig.RequestDynamic<float>(rows * sharedPerRow)));
+        var shared = SharedMemoryConfig.RequestDynamic<float>(state + (whhOffset >= 0 ? whh : 0));
+        return (rows, whhOffset, new KernelConfig(groups, group, shared));
     }
 
     protected override void LstmSequenceForwardCore(int t, int b, int f, int h, Tensor x, RecurrentLayer w, Tensor gates, Tensor hs, Tensor cs)
@@ -50,14 +67,14 @@ public sealed partial class IlgpuBackend
         lstmSeqForward ??= LoadGroupedKernel<SequenceViews, SequenceArgs>(LstmSequenceForwardKernel);
         // gates = x W_ih^T for all steps (the persistent kernel adds the biases and h_{t-1} W_hh^T in place).
         Gemm(false, true, 1f, x, w.Wih, 0f, gates);
-        var (rows, config) = SequenceLaunch(b, 4 * h, 6 * h);
+        var (rows, whhAt, config) = SequenceLaunch(b, h, 4 * h, 6 * h);
         var v = new SequenceViews
         {
             Gx = gates.View, Gates = gates.View, Hs = hs.View, Cs = cs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
             Peep = (w.Peephole ?? w.Bih).View, Dy = hs.View, DhN = hs.View, DcN = hs.View, DGates = hs.View, DGh = hs.View, Dh0 = hs.View,
             Dc0 = hs.View,
         };
-        lstmSeqForward(config, v, new SequenceArgs(t, b, h, rows, w.Peephole is null ? 0 : 1, 0, 0, 0, 0));
+        lstmSeqForward(config, v, new SequenceArgs(t, b, h, rows, w.Peephole is null ? 0 : 1, 0, 0, 0, 0, whhAt));
     }
 
     protected override void LstmSequenceBackwardCore(int t, int b, int f, int h, Tensor x, RecurrentLayer w, Tensor gates, Tensor hs,
@@ -65,7 +82,7 @@ public sealed partial class IlgpuBackend
     {
         lstmSeqBackward ??= LoadGroupedKernel<SequenceViews, SequenceArgs>(LstmSequenceBackwardKernel);
         int n = t * b;
-        var (rows, config) = SequenceLaunch(b, 4 * h, 6 * h);
+        var (rows, whhAt, config) = SequenceLaunch(b, h, 4 * h, 6 * h);
         var v = new SequenceViews
         {
             Gx = gates.View, Gates = gates.View, Hs = hs.View, Cs = cs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
@@ -73,7 +90,7 @@ public sealed partial class IlgpuBackend
             DGh = dGates.View, Dh0 = (dh0 ?? dy).View, Dc0 = (dc0 ?? dy).View,
         };
         var args = new SequenceArgs(t, b, h, rows, w.Peephole is null ? 0 : 1, dhN is null ? 0 : 1, dcN is null ? 0 : 1,
-            dh0 is null ? 0 : 1, dc0 is null ? 0 : 1);
+            dh0 is null ? 0 : 1, dc0 is null ? 0 : 1, whhAt);
         lstmSeqBackward(config, v, args);
         // Whole-sequence weight gradients; dx last, since it may be dy itself (read by the kernel above).
         Gemm(true, false, 1f, dGates, x, 1f, dw.Wih);
@@ -101,12 +118,14 @@ public sealed partial class IlgpuBackend
         var sh = SharedMemory.GetDynamic<float>();
         int tid = Group.IdxX, gs = Group.DimX, h = p.H, g = 4 * h;
         int r0 = Grid.IdxX * p.Rows, rows = p.B - r0 < p.Rows ? p.B - r0 : p.Rows;
-        int cOff = p.Rows * h, aOff = 2 * p.Rows * h;
+        int cOff = p.Rows * h, aOff = 2 * p.Rows * h, wOff = p.WhhOffset;
         for (int i = tid; i < rows * h; i += gs)
         {
             sh[i] = v.Hs[r0 * h + i];
             sh[cOff + i] = v.Cs[r0 * h + i];
         }
+        if (wOff >= 0)
+            for (int i = tid; i < g * h; i += gs) sh[wOff + i] = v.Whh[i];
         Group.Barrier();
         for (int t = 0; t < p.T; t++)
         {
@@ -115,7 +134,10 @@ public sealed partial class IlgpuBackend
             {
                 int r = i / g, j = i - r * g, hr = r * h, wj = j * h;
                 float s = v.Gx[(rowBase + r) * g + j] + v.Bih[j] + v.Bhh[j];
-                for (int k = 0; k < h; k++) s += sh[hr + k] * v.Whh[wj + k];
+                if (wOff >= 0)
+                    for (int k = 0; k < h; k++) s += sh[hr + k] * sh[wOff + wj + k];
+                else
+                    for (int k = 0; k < h; k++) s += sh[hr + k] * v.Whh[wj + k];
                 sh[aOff + i] = s;
             }
             Group.Barrier();
@@ -146,12 +168,14 @@ public sealed partial class IlgpuBackend
         var sh = SharedMemory.GetDynamic<float>();
         int tid = Group.IdxX, gs = Group.DimX, h = p.H, g = 4 * h;
         int r0 = Grid.IdxX * p.Rows, rows = p.B - r0 < p.Rows ? p.B - r0 : p.Rows;
-        int cOff = p.Rows * h, dOff = 2 * p.Rows * h;
+        int cOff = p.Rows * h, dOff = 2 * p.Rows * h, wOff = p.WhhOffset;
         for (int i = tid; i < rows * h; i += gs)
         {
             sh[i] = p.HasDhN != 0 ? v.DhN[r0 * h + i] : 0f;
             sh[cOff + i] = p.HasDcN != 0 ? v.DcN[r0 * h + i] : 0f;
         }
+        if (wOff >= 0)
+            for (int i = tid; i < g * h; i += gs) sh[wOff + i] = v.Whh[i];
         Group.Barrier();
         for (int t = p.T - 1; t >= 0; t--)
         {
@@ -182,7 +206,10 @@ public sealed partial class IlgpuBackend
             {
                 int r = i / h, k = i - r * h, d0 = dOff + r * g;
                 float s = 0f;
-                for (int j = 0; j < g; j++) s += sh[d0 + j] * v.Whh[j * h + k];
+                if (wOff >= 0)
+                    for (int j = 0; j < g; j++) s += sh[d0 + j] * sh[wOff + j * h + k];
+                else
+                    for (int j = 0; j < g; j++) s += sh[d0 + j] * v.Whh[j * h + k];
                 sh[i] = s;
             }
             Group.Barrier();
