@@ -346,13 +346,13 @@ public sealed partial class CpuBackend
             if (Vector512.IsHardwareAccelerated)
                 for (; j <= hidden - 16; j += 16)
                 {
-                    var i = LstmSigmoid512(Vector512.Load(a + j) + Vector512.Load(bias + j));
-                    var fg = LstmSigmoid512(Vector512.Load(a + hidden + j) + Vector512.Load(bias + hidden + j));
-                    var gg = LstmTanh512(Vector512.Load(a + 2 * hidden + j) + Vector512.Load(bias + 2 * hidden + j));
-                    var o = LstmSigmoid512(Vector512.Load(a + 3 * hidden + j) + Vector512.Load(bias + 3 * hidden + j));
+                    var i = CpuSimd.GateSigmoid512(Vector512.Load(a + j) + Vector512.Load(bias + j));
+                    var fg = CpuSimd.GateSigmoid512(Vector512.Load(a + hidden + j) + Vector512.Load(bias + hidden + j));
+                    var gg = CpuSimd.Tanh512(Vector512.Load(a + 2 * hidden + j) + Vector512.Load(bias + 2 * hidden + j));
+                    var o = CpuSimd.GateSigmoid512(Vector512.Load(a + 3 * hidden + j) + Vector512.Load(bias + 3 * hidden + j));
                     var cn = fg * Vector512.Load(cr + j) + i * gg;
                     Vector512.Store(cn, cr + j);
-                    Vector512.Store(o * LstmTanh512(cn), hr + j);
+                    Vector512.Store(o * CpuSimd.Tanh512(cn), hr + j);
                 }
             for (; j < hidden; j++)
             {

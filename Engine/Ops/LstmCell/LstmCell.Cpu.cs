@@ -83,19 +83,19 @@ public sealed partial class CpuBackend
                         ai += Vector512.Create(pd.AsSpan(pOff + j, 16)) * cp;
                         af += Vector512.Create(pd.AsSpan(pOff + hidden + j, 16)) * cp;
                     }
-                    var i = LstmSigmoid512(ai);
-                    var f = LstmSigmoid512(af);
-                    var g = LstmTanh512(ag);
+                    var i = CpuSimd.GateSigmoid512(ai);
+                    var f = CpuSimd.GateSigmoid512(af);
+                    var g = CpuSimd.Tanh512(ag);
                     var cn = f * cp + i * g;
                     if (pd is not null) ao += Vector512.Create(pd.AsSpan(pOff + 2 * hidden + j, 16)) * cn;
-                    var o = LstmSigmoid512(ao);
+                    var o = CpuSimd.GateSigmoid512(ao);
                     // act may alias gates: every pre-activation of this chunk was loaded above.
                     i.CopyTo(ad.AsSpan(a0 + j, 16));
                     f.CopyTo(ad.AsSpan(a0 + hidden + j, 16));
                     g.CopyTo(ad.AsSpan(a0 + 2 * hidden + j, 16));
                     o.CopyTo(ad.AsSpan(a0 + 3 * hidden + j, 16));
                     cn.CopyTo(cd.AsSpan(c0 + j, 16));
-                    (o * LstmTanh512(cn)).CopyTo(hd.AsSpan(h0 + j, 16));
+                    (o * CpuSimd.Tanh512(cn)).CopyTo(hd.AsSpan(h0 + j, 16));
                 }
             }
             for (; j < hidden; j++)
@@ -137,7 +137,7 @@ public sealed partial class CpuBackend
                     var cv = Vector512.Create(cd.AsSpan(cOff + k + j, 16));
                     var dhv = Vector512.Create(dhd.AsSpan(dhOff + k + j, 16));
                     if (dxd is not null) dhv += Vector512.Create(dxd.AsSpan(dxOff + k + j, 16));
-                    var tc = LstmTanh512(cv);
+                    var tc = CpuSimd.Tanh512(cv);
                     var dao = dhv * tc * o * (one - o);
                     var dc = dhv * o * (one - tc * tc);
                     if (dnd is not null) dc += Vector512.Create(dnd.AsSpan(dnOff + k + j, 16));
@@ -187,8 +187,4 @@ public sealed partial class CpuBackend
                     Vector512.Create(y.Slice(j, 16))).CopyTo(y.Slice(j, 16));
         for (; j < y.Length; j++) y[j] += a[j] * b[j];
     }
-
-    private static Vector512<float> LstmSigmoid512(Vector512<float> x) => CpuSimd.GateSigmoid512(x);
-
-    private static Vector512<float> LstmTanh512(Vector512<float> x) => CpuSimd.Tanh512(x);
 }
