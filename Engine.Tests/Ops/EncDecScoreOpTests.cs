@@ -1,5 +1,6 @@
 using RnnEngine.Engine.Tests.Support;
 using RnnEngine.Engine.Verification;
+using RnnEngine.Models.Bench;
 using Xunit;
 
 namespace RnnEngine.Engine.Tests.Ops;
@@ -42,5 +43,31 @@ public class EncDecScoreOpTests
         long start = backend.KernelLaunches;
         Assert.True(new EncDecScoreCheck(gru: false, teacher: false, t: 7).Run(backend).Pass);
         Assert.Equal(1, backend.KernelLaunches - start);
+    }
+
+    /// <summary>
+    /// Three layers are beyond the ILGPU kernel's fixed views: the bench model's score falls back to the per-op path
+    /// there and still matches the float64 spec; the cpu fuses any depth.
+    /// </summary>
+    [Fact]
+    public void DeeperStacksFallBackToThePerOpPathOnIlgpu()
+    {
+        var backend = TestBackends.Get("ilgpu-cpu");
+        Assert.False(backend.FusesEncDecScore(3, 4, 2));
+        Assert.True(backend.FusesEncDecScore(2, 4, 2));
+        Assert.True(TestBackends.Get("cpu").FusesEncDecScore(3, 4, 2));
+        var cfg = new BenchConfig(BenchArch.Gru, Features: 2, Window: 4, Hidden: 4, Batch: 3, Layers: 3, Seed: 5);
+        float[] host = SineWindows.Batch(cfg.Window, cfg.Batch, cfg.Features, 3, 4);
+        using var model = new RecurrentAe(backend, cfg);
+        using var x = backend.FromArray(host, cfg.Window, cfg.Batch, cfg.Features);
+        using var scores = backend.Zeros(cfg.Batch);
+        foreach (bool teacher in new[] { true, false })
+        {
+            model.Score(x, teacher, scores);
+            double[] reference = BenchReference.RecurrentAeScores(cfg, host, model.Parameters, teacher);
+            float[] got = scores.ToArray();
+            for (int r = 0; r < cfg.Batch; r++)
+                Assert.True(Tolerances.CheckForward.Accepts(got[r], reference[r]), $"teacher {teacher} window {r}: {got[r]} vs {reference[r]}");
+        }
     }
 }

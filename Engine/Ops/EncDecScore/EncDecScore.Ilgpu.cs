@@ -30,6 +30,9 @@ public sealed partial class IlgpuBackend
 
     private Action<KernelConfig, EncDecViews, EncDecArgs>? encDecScore;
 
+    public override bool FusesEncDecScore(int layers, int hidden, int features) =>
+        layers <= EncDecMaxLayers && 2 * layers * hidden + 4 * hidden + 2 * features <= SequenceSharedBudget;
+
     protected override void EncDecScoreCore(RecurrentStack enc, RecurrentStack dec, Tensor wOut, Tensor bOut, Tensor x, bool teacher, Tensor scores)
     {
         int nl = enc.Depth;
@@ -38,7 +41,10 @@ public sealed partial class IlgpuBackend
         encDecScore ??= LoadGroupedKernel<EncDecViews, EncDecArgs>(EncDecScoreKernel);
         int t = x.Dim(0), b = x.Dim(1), f = x.Dim(2), h = enc.Hidden;
         int perRow = 2 * nl * h + 4 * h + 2 * f;
-        int rows = Math.Max(1, Math.Min(Math.Min(b, SequenceTileRows), SequenceSharedBudget / perRow));
+        if (perRow > SequenceSharedBudget)
+            throw new NotSupportedException($"encdec-score on {Name}: {perRow} shared floats per batch row (H = {h}, {nl} layers, "
+                + $"F = {f}), more than the kernel's {SequenceSharedBudget} (48 KB per group)");
+        int rows = Math.Min(Math.Min(b, SequenceTileRows), SequenceSharedBudget / perRow);
         int group = Math.Min(256, Math.Max(32, (4 * h + 31) / 32 * 32));
         var config = new KernelConfig((b + rows - 1) / rows, group, SharedMemoryConfig.RequestDynamic<float>(rows * perRow));
         RecurrentLayer e0 = enc.Layers[0], e1 = enc.Layers[nl - 1], d0 = dec.Layers[0], d1 = dec.Layers[nl - 1];

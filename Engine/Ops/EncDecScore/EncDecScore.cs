@@ -39,6 +39,9 @@ public abstract partial class Backend
         EncDecScoreCore(encoder, decoder, wOut, bOut, x, teacher, scores);
     }
 
+    /// <summary>Whether <see cref="EncDecScore"/> runs for these sizes here (the ILGPU kernel has fixed limits; the cpu none).</summary>
+    public virtual bool FusesEncDecScore(int layers, int hidden, int features) => true;
+
     protected abstract void EncDecScoreCore(RecurrentStack encoder, RecurrentStack decoder, Tensor wOut, Tensor bOut, Tensor x, bool teacher,
         Tensor scores);
 }

@@ -52,7 +52,10 @@ public sealed partial class IlgpuBackend
     private (int Rows, int WhhOffset, KernelConfig Config) SequenceLaunch(int b, int h, int gateColumns, int sharedPerRow)
     {
         int budget = SequenceSharedBudget;
-        int rows = Math.Max(1, Math.Min(Math.Min(b, SequenceTileRows), budget / sharedPerRow));
+        if (sharedPerRow > budget)
+            throw new NotSupportedException($"{Name}: H = {h} needs {sharedPerRow} shared floats per batch row, more than the "
+                + $"persistent sequence kernels' {budget} (48 KB per group)");
+        int rows = Math.Min(Math.Min(b, SequenceTileRows), budget / sharedPerRow);
         int whh = gateColumns * h, state = rows * sharedPerRow;
         int whhOffset = state + whh <= budget ? state : -1;
         // A multiple of the warp, at least one thread per gate column up to 256 (the simulator's group limit).
