@@ -32,6 +32,16 @@ public class GruSequenceTests
         Assert.True(r.Pass, $"{r.Name} B=19 H=20, W_hh through L2: {r.Detail}");
     }
 
+    /// <summary>A budget below one row's 4H floats: the per-step fallback for hidden sizes too large for shared memory.</summary>
+    [Fact]
+    public void GradCheckPassesOnThePerStepFallback()
+    {
+        using var backend = IlgpuBackend.CreateSimulator();
+        backend.SequenceSharedBudget = 60;
+        var r = new GruSequenceCheck(t: 4, b: 5, f: 3, h: 20).Run(backend);
+        Assert.True(r.Pass, $"{r.Name} H=20 per step: {r.Detail}");
+    }
+
     /// <summary>Forward 2 launches (projection GEMM, recurrence); backward 5 (recurrence, dW_ih, dW_hh, biases, dx).</summary>
     [Fact]
     public void IlgpuLaunchesDoNotDependOnT()

@@ -49,6 +49,19 @@ public class LstmSequenceTests
         }
     }
 
+    /// <summary>A budget below one row's 6H floats: the per-step fallback for hidden sizes too large for shared memory.</summary>
+    [Fact]
+    public void GradCheckPassesOnThePerStepFallback()
+    {
+        using var backend = IlgpuBackend.CreateSimulator();
+        backend.SequenceSharedBudget = 100;
+        foreach (bool peephole in new[] { false, true })
+        {
+            var r = new LstmSequenceCheck(peephole, t: 4, b: 5, f: 3, h: 20).Run(backend);
+            Assert.True(r.Pass, $"{r.Name} H=20 per step: {r.Detail}");
+        }
+    }
+
     /// <summary>Forward 2 launches (projection GEMM, recurrence); backward 6 (recurrence, dW_ih, dW_hh, biases, dx, peepholes).</summary>
     [Fact]
     public void IlgpuLaunchesDoNotDependOnT()

@@ -19,6 +19,11 @@ public sealed partial class IlgpuBackend
         gruSeqForward ??= LoadGroupedKernel<SequenceViews, SequenceArgs>(GruSequenceForwardKernel);
         Tensor gx = Scratch(0, t * b, 3 * h);
         Gemm(false, true, 1f, x, w.Wih, 0f, gx);
+        if (!SequenceFitsShared(4 * h))
+        {
+            GruSequenceForwardSteps(t, b, h, w, gx, gates, hs);
+            return;
+        }
         var (rows, whhAt, config) = SequenceLaunch(b, h, 3 * h, 4 * h);
         var v = new SequenceViews
         {
@@ -33,14 +38,18 @@ public sealed partial class IlgpuBackend
     {
         gruSeqBackward ??= LoadGroupedKernel<SequenceViews, SequenceArgs>(GruSequenceBackwardKernel);
         int n = t * b;
-        var (rows, whhAt, config) = SequenceLaunch(b, h, 3 * h, 4 * h);
-        var v = new SequenceViews
+        if (!SequenceFitsShared(4 * h)) GruSequenceBackwardSteps(t, b, h, w, gates, hs, dy, dhN, dgx, dgh, dh0);
+        else
         {
-            Gx = gates.View, Gates = gates.View, Hs = hs.View, Cs = hs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
-            Peep = hs.View, Dy = dy.View, DhN = (dhN ?? dy).View, DcN = dy.View, DGates = dgx.View, DGh = dgh.View,
-            Dh0 = (dh0 ?? dy).View, Dc0 = dy.View,
-        };
-        gruSeqBackward(config, v, new SequenceArgs(t, b, h, rows, 0, dhN is null ? 0 : 1, 0, dh0 is null ? 0 : 1, 0, whhAt));
+            var (rows, whhAt, config) = SequenceLaunch(b, h, 3 * h, 4 * h);
+            var v = new SequenceViews
+            {
+                Gx = gates.View, Gates = gates.View, Hs = hs.View, Cs = hs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
+                Peep = hs.View, Dy = dy.View, DhN = (dhN ?? dy).View, DcN = dy.View, DGates = dgx.View, DGh = dgh.View,
+                Dh0 = (dh0 ?? dy).View, Dc0 = dy.View,
+            };
+            gruSeqBackward(config, v, new SequenceArgs(t, b, h, rows, 0, dhN is null ? 0 : 1, 0, dh0 is null ? 0 : 1, 0, whhAt));
+        }
         Gemm(true, false, 1f, dgx, x, 1f, dw.Wih);
         Gemm(true, false, 1f, dgh, View(hs, 0, n, h), 1f, dw.Whh);
         SequenceBiasGradient(dgx, dgh, dw.Bih, dw.Bhh, n);

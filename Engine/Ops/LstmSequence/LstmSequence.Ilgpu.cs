@@ -26,6 +26,8 @@ internal readonly record struct SequenceArgs(int T, int B, int H, int Rows, int 
 /// h_{t-1} W_hh^T (h, c and the gate pre-activations in shared memory; W_hh too where it fits beside them, loaded once
 /// per launch, else read through L2), a group barrier, the fused cell, a barrier. The backward walks t = T-1..0 the same way with dh, dc and dGates in shared memory, then the weight
 /// gradients of all steps are one GEMM each (dGates^T x, dGates^T h_prev), the bias gradients one column-sum kernel.
+/// Where one row's state does not fit shared memory (H above about 1,900) the recurrence runs step by step instead
+/// (LstmSequence.IlgpuSteps.cs).
 /// </summary>
 public sealed partial class IlgpuBackend
 {
@@ -49,12 +51,11 @@ public sealed partial class IlgpuBackend
     /// Tile rows, where W_hh goes in shared memory (-1: through L2) and the launch shape of a persistent kernel: one
     /// group per tile, threads over the gate columns. The row tile comes first; W_hh [G, H] joins it when both fit.
     /// </summary>
+    private bool SequenceFitsShared(int sharedPerRow) => sharedPerRow <= SequenceSharedBudget;
+
     private (int Rows, int WhhOffset, KernelConfig Config) SequenceLaunch(int b, int h, int gateColumns, int sharedPerRow)
     {
         int budget = SequenceSharedBudget;
-        if (sharedPerRow > budget)
-            throw new NotSupportedException($"{Name}: H = {h} needs {sharedPerRow} shared floats per batch row, more than the "
-                + $"persistent sequence kernels' {budget} (48 KB per group)");
         int rows = Math.Min(Math.Min(b, SequenceTileRows), budget / sharedPerRow);
         int whh = gateColumns * h, state = rows * sharedPerRow;
         int whhOffset = state + whh <= budget ? state : -1;
@@ -70,6 +71,11 @@ public sealed partial class IlgpuBackend
         lstmSeqForward ??= LoadGroupedKernel<SequenceViews, SequenceArgs>(LstmSequenceForwardKernel);
         // gates = x W_ih^T for all steps (the persistent kernel adds the biases and h_{t-1} W_hh^T in place).
         Gemm(false, true, 1f, x, w.Wih, 0f, gates);
+        if (!SequenceFitsShared(6 * h))
+        {
+            LstmSequenceForwardSteps(t, b, h, w, gates, hs, cs);
+            return;
+        }
         var (rows, whhAt, config) = SequenceLaunch(b, h, 4 * h, 6 * h);
         var v = new SequenceViews
         {
@@ -83,8 +89,26 @@ public sealed partial class IlgpuBackend
     protected override void LstmSequenceBackwardCore(int t, int b, int f, int h, Tensor x, RecurrentLayer w, Tensor gates, Tensor hs,
         Tensor cs, Tensor dy, Tensor? dhN, Tensor? dcN, Tensor dGates, Tensor? dx, Tensor? dh0, Tensor? dc0, RecurrentLayer dw)
     {
-        lstmSeqBackward ??= LoadGroupedKernel<SequenceViews, SequenceArgs>(LstmSequenceBackwardKernel);
         int n = t * b;
+        bool persistent = SequenceFitsShared(6 * h);
+        if (!persistent) LstmSequenceBackwardSteps(t, b, h, w, gates, cs, dy, dhN, dcN, dGates, dh0, dc0, dw.Peephole);
+        else LstmSequenceBackwardPersistent(t, b, h, w, gates, hs, cs, dy, dhN, dcN, dGates, dh0, dc0);
+        // Whole-sequence weight gradients; dx last, since it may be dy itself (read by the recurrence above).
+        Gemm(true, false, 1f, dGates, x, 1f, dw.Wih);
+        Gemm(true, false, 1f, dGates, View(hs, 0, n, h), 1f, dw.Whh);
+        SequenceBiasGradient(dGates, dGates, dw.Bih, dw.Bhh, n);
+        if (dx is not null) Gemm(false, false, 1f, dGates, w.Wih, 0f, dx);
+        if (dw.Peephole is not null && persistent)
+        {
+            lstmSeqPeephole ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SequenceArgs>(LstmSequencePeepholeKernel);
+            lstmSeqPeephole(h, dGates.View, cs.View, dw.Peephole.View, new SequenceArgs(t, b, h, 0, 1, 0, 0, 0, 0));
+        }
+    }
+
+    private void LstmSequenceBackwardPersistent(int t, int b, int h, RecurrentLayer w, Tensor gates, Tensor hs, Tensor cs, Tensor dy,
+        Tensor? dhN, Tensor? dcN, Tensor dGates, Tensor? dh0, Tensor? dc0)
+    {
+        lstmSeqBackward ??= LoadGroupedKernel<SequenceViews, SequenceArgs>(LstmSequenceBackwardKernel);
         var (rows, whhAt, config) = SequenceLaunch(b, h, 4 * h, 6 * h);
         var v = new SequenceViews
         {
@@ -95,16 +119,6 @@ public sealed partial class IlgpuBackend
         var args = new SequenceArgs(t, b, h, rows, w.Peephole is null ? 0 : 1, dhN is null ? 0 : 1, dcN is null ? 0 : 1,
             dh0 is null ? 0 : 1, dc0 is null ? 0 : 1, whhAt);
         lstmSeqBackward(config, v, args);
-        // Whole-sequence weight gradients; dx last, since it may be dy itself (read by the kernel above).
-        Gemm(true, false, 1f, dGates, x, 1f, dw.Wih);
-        Gemm(true, false, 1f, dGates, View(hs, 0, n, h), 1f, dw.Whh);
-        SequenceBiasGradient(dGates, dGates, dw.Bih, dw.Bhh, n);
-        if (dx is not null) Gemm(false, false, 1f, dGates, w.Wih, 0f, dx);
-        if (dw.Peephole is not null)
-        {
-            lstmSeqPeephole ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SequenceArgs>(LstmSequencePeepholeKernel);
-            lstmSeqPeephole(h, dGates.View, cs.View, dw.Peephole.View, args);
-        }
     }
 
     /// <summary>dBih += column sums of srcI, dBhh += those of srcH ([n, G] each): both biases in one launch.</summary>
