@@ -74,6 +74,9 @@ public static partial class BenchCommand
             $"\"alloc_bytes_per_train_step\":{r.AllocatedBytesPerTrainStep}",
             $"\"peak_rss_mb\":{F(BenchRunner.PeakRssMb(), 1)}",
         };
+        // Kernel launches per call (ILGPU devices): on a GPU these small models are bound by launches, not arithmetic.
+        if (r.Launches is { } n)
+            json.AddRange([$"\"launches_train_step\":{n.TrainStep}", $"\"launches_score_tf\":{n.ScoreTf}", $"\"launches_score_free\":{n.ScoreFree}"]);
         bool ok = true;
         if (r.LossFirstReference is double reference)
         {

@@ -149,6 +149,35 @@ public class BenchModelTests
         Assert.Equal("pass", root.GetProperty("check").GetString());
     }
 
+    /// <summary>
+    /// On an ILGPU device the JSON carries the kernel launches of one training step and one scoring call of each kind:
+    /// the same at two window lengths (persistent recurrences, one-launch scoring) and none of them on the cpu.
+    /// </summary>
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    public void BenchOnIlgpuCountsLaunchesIndependentOfTheWindow(string arch)
+    {
+        JsonElement Bench(string device, int window)
+        {
+            var stdout = new StringWriter();
+            int code = RnnEngine.Cli.Cli.Run(["bench", "--arch", arch, "--features", "2", "--window", $"{window}", "--hidden", "4",
+                "--batch", "2", "--layers", "1", "--device", device, "--min-seconds", "0", "--warmup", "0", "--steps", "1",
+                "--score-steps", "1"], stdout, new StringWriter());
+            Assert.Equal(0, code);
+            using var doc = JsonDocument.Parse(stdout.ToString().Trim().Split('\n')[^1]);
+            return doc.RootElement.Clone();
+        }
+        var (atFour, atNine) = (Bench("ilgpu-cpu", 4), Bench("ilgpu-cpu", 9));
+        foreach (string field in new[] { "launches_train_step", "launches_score_tf", "launches_score_free" })
+        {
+            long a = atFour.GetProperty(field).GetInt64(), b = atNine.GetProperty(field).GetInt64();
+            Assert.True(a == b && a > 0 && a <= 40, $"{arch} {field}: {a} at window 4, {b} at window 9");
+        }
+        Assert.Equal(1, atNine.GetProperty("launches_score_free").GetInt64());
+        Assert.False(Bench("cpu", 4).TryGetProperty("launches_train_step", out _));
+    }
+
     [Fact]
     public void PhasesRunOnTheirOwnThreadCounts()
     {

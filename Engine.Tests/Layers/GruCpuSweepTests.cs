@@ -7,7 +7,7 @@ using Xunit;
 namespace RnnEngine.Engine.Tests.Layers;
 
 /// <summary>
-/// The cpu GRU sweeps (CpuBackend.GruForwardSweep / GruBackwardSweep) on every GEMM micro-kernel and on one and two
+/// The cpu face of the GRU sequence op (the sweeps of GruSequence.Cpu.cs), through the layer, on every GEMM micro-kernel and on one and two
 /// threads, with a batch that leaves an edge tile, a hidden size with a scalar tail and 2H, H not multiples of the
 /// kernel's panel width: forward against the float64 reference, and forward + backward (with dropout between the
 /// layers) bit-identical whatever the thread count.

@@ -7,7 +7,7 @@ using Xunit;
 namespace RnnEngine.Engine.Tests.Layers;
 
 /// <summary>
-/// The cpu LSTM sweeps (CpuBackend.LstmForwardSweep / LstmBackwardSweep) on every GEMM micro-kernel and on one and two
+/// The cpu face of the LSTM sequence op (the sweeps of LstmSequence.Cpu.cs), through the layer, on every GEMM micro-kernel and on one and two
 /// threads, with a batch that leaves an edge tile and a hidden size with a scalar tail: forward against the float64
 /// reference, and forward + backward bit-identical whatever the thread count.
 /// </summary>

@@ -51,4 +51,26 @@ public class GemmIlgpuVariantTests
                 $"gemm v2 {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k} on ilgpu-cpu");
         }
     }
+
+    /// <summary>v3 on a shape that crosses its 128x128 tile and 8-deep k-tile (3 k-tiles, the last partial: both buffers).</summary>
+    [Fact]
+    public void V3CrossesTilesInEveryDimension()
+    {
+        var backend = (IlgpuBackend)TestBackends.Get("ilgpu-cpu");
+        const int m = 130, n = 133, k = 21;
+        foreach (bool ta in new[] { false, true })
+        foreach (bool tb in new[] { false, true })
+        {
+            double[] a = Data.Uniform(41, m * k), b = Data.Uniform(42, k * n), c = Data.Uniform(43, m * n);
+            double[] expected = (double[])c.Clone();
+            Reference.Gemm(ta, tb, m, n, k, 0.75f, a, b, -0.5f, expected);
+            using var scope = new TensorScope(backend);
+            var tA = scope.Of(Data.ToFloat(a), ta ? [k, m] : [m, k]);
+            var tB = scope.Of(Data.ToFloat(b), tb ? [n, k] : [k, n]);
+            var tC = scope.Of(Data.ToFloat(c), m, n);
+            backend.GemmV3(ta, tb, m, n, k, 0.75f, tA, tB, -0.5f, tC);
+            Data.Close(expected, tC.ToArray(), new Tolerances.Tol(Tolerances.Gemm.Abs * Math.Sqrt(k), Tolerances.Gemm.Rel),
+                $"gemm v3 {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k} on ilgpu-cpu");
+        }
+    }
 }

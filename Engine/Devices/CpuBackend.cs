@@ -56,6 +56,7 @@ public sealed partial class CpuBackend : Backend
     public override void Dispose()
     {
         pool.Dispose();
+        DisposeScratch();
         FreeGemmScratch();
         FreeSweepScratch();
     }

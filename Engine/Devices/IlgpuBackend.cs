@@ -89,6 +89,7 @@ public sealed partial class IlgpuBackend : Backend
 
     public override void Dispose()
     {
+        DisposeScratch();
         Accelerator.Dispose();
         context.Dispose();
     }

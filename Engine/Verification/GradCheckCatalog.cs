@@ -14,6 +14,9 @@ public static class GradCheckCatalog
         new SoftmaxCheck(), new LossCheck(LossKind.Squared), new LossCheck(LossKind.Absolute),
         new DropoutCheck(),
         new LstmCellCheck(peephole: false), new LstmCellCheck(peephole: true),
+        new LstmSequenceCheck(peephole: false), new LstmSequenceCheck(peephole: true), new GruSequenceCheck(),
+        new EncDecScoreCheck(gru: false, teacher: true), new EncDecScoreCheck(gru: false, teacher: false),
+        new EncDecScoreCheck(gru: true, teacher: true), new EncDecScoreCheck(gru: true, teacher: false),
         // layers
         new LinearCheck(),
         new LstmCheck("lstm", layers: 1, peephole: false), new LstmCheck("lstm-peephole", layers: 1, peephole: true),

@@ -18,7 +18,11 @@ public sealed record BenchThreads(int Train, int ScoreTf, int ScoreFree)
 
 /// <summary>What one bench run measured; times are medians of the timed calls, in milliseconds.</summary>
 public sealed record BenchResult(BenchConfig Config, long Params, double TrainStepMs, int TrainStepsTimed, double ScoreTfMs,
-    double ScoreFreeMs, float LossFirst, float LossAfter, double? LossFirstReference, long AllocatedBytesPerTrainStep);
+    double ScoreFreeMs, float LossFirst, float LossAfter, double? LossFirstReference, long AllocatedBytesPerTrainStep,
+    KernelLaunches? Launches = null);
+
+/// <summary>Kernel launches of one training step and of one scoring call of each kind (ILGPU backends only).</summary>
+public sealed record KernelLaunches(long TrainStep, long ScoreTf, long ScoreFree);
 
 /// <summary>
 /// The peer's protocol: one training step on batch 0 (its loss is loss_first), timed training steps over 8 batches
@@ -68,21 +72,33 @@ public static class BenchRunner
             Use(t => t.Train);
             float lossFirst = TrainStep(train[0]);
             var (trainMs, trainN) = Timed(i => TrainStep(train[i % train.Length]), timing.Warmup, timing.Steps, timing.MinSeconds);
+            var ilgpu = device as IlgpuBackend;
+            long launches0 = ilgpu?.KernelLaunches ?? 0;
             long before = GC.GetAllocatedBytesForCurrentThread();
             float lossAfter = TrainStep(train[1]);
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long trainLaunches = (ilgpu?.KernelLaunches ?? 0) - launches0;
 
             void ScoreOnce(int i, bool teacher)
             {
                 model.Score(score[i % score.Length], teacher, scores);
                 scores.CopyTo(scoresHost); // the peer's scores end as a host tensor too
             }
+            // Launches of one call of each kind, counted around one extra call (timed ones would mix in the warm-ups).
+            long CountLaunches(Action call)
+            {
+                long start = ilgpu!.KernelLaunches;
+                call();
+                return ilgpu.KernelLaunches - start;
+            }
             Use(t => t.ScoreTf);
             var (tfMs, _) = Timed(i => ScoreOnce(i, true), 3, timing.ScoreSteps, timing.MinSeconds / 2);
+            long tfLaunches = ilgpu is null ? 0 : CountLaunches(() => ScoreOnce(0, true));
             Use(t => t.ScoreFree);
             var (freeMs, _) = Timed(i => ScoreOnce(i, false), 2, Math.Max(5, timing.ScoreSteps / 2), timing.MinSeconds / 2);
+            long freeLaunches = ilgpu is null ? 0 : CountLaunches(() => ScoreOnce(0, false));
             return new BenchResult(cfg, model.Parameters.Sum(p => (long)p.Length), trainMs, trainN, tfMs, freeMs, lossFirst, lossAfter,
-                reference, allocated);
+                reference, allocated, ilgpu is null ? null : new KernelLaunches(trainLaunches, tfLaunches, freeLaunches));
         }
         finally
         {

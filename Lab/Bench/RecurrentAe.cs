@@ -16,8 +16,7 @@ public sealed class RecurrentAe : IBenchModel
 {
     private readonly Backend device;
     private readonly BenchConfig cfg;
-    private readonly Lstm? encL, decL;
-    private readonly Gru? encG, decG;
+    private readonly IRecurrent encoder, decoder;
     private readonly Linear output;
     private readonly WindowTargets targets;
     private readonly List<Parameter> parameters;
@@ -39,21 +38,14 @@ public sealed class RecurrentAe : IBenchModel
         this.cfg = cfg;
         int f = cfg.Features, h = cfg.Hidden, b = cfg.Batch, l = cfg.Window, nl = cfg.Layers;
         parameters = [];
-        if (cfg.Arch == BenchArch.Lstm)
+        (encoder, decoder) = cfg.Arch switch
         {
-            encL = new Lstm(device, f, h, nl, seed: cfg.Seed);
-            decL = new Lstm(device, f, h, nl, seed: cfg.Seed + 1);
-            parameters.AddRange(encL.Parameters);
-            parameters.AddRange(decL.Parameters);
-        }
-        else if (cfg.Arch == BenchArch.Gru)
-        {
-            encG = new Gru(device, f, h, nl, seed: cfg.Seed);
-            decG = new Gru(device, f, h, nl, seed: cfg.Seed + 1);
-            parameters.AddRange(encG.Parameters);
-            parameters.AddRange(decG.Parameters);
-        }
-        else throw new ArgumentException($"recurrent-ae: arch {cfg.ArchName} is not lstm or gru");
+            BenchArch.Lstm => ((IRecurrent)new Lstm(device, f, h, nl, seed: cfg.Seed), (IRecurrent)new Lstm(device, f, h, nl, seed: cfg.Seed + 1)),
+            BenchArch.Gru => (new Gru(device, f, h, nl, seed: cfg.Seed), new Gru(device, f, h, nl, seed: cfg.Seed + 1)),
+            _ => throw new ArgumentException($"recurrent-ae: arch {cfg.ArchName} is not lstm or gru"),
+        };
+        parameters.AddRange(encoder.Parameters);
+        parameters.AddRange(decoder.Parameters);
         output = new Linear(device, h, f, bias: true, seed: cfg.Seed + 2);
         parameters.AddRange(output.Parameters);
 
@@ -97,28 +89,17 @@ public sealed class RecurrentAe : IBenchModel
         output.Forward(hiddenFlat, recFlat);
         float loss = device.MseLoss(recFlat, targets.ReversedFlat, dRec);
         output.Backward(dRec, dHiddenFlat);
-        // The decoder's inputs are data (teacher forcing): no input gradient.
-        if (decL is not null)
-        {
-            decL.Backward(dDecY, null, null, null, dh0, dc0);
-            device.Add(dh0Top, dFirst, dh0Top);
-            // Only the final state feeds the rest of the model: the encoder's output sequence gets a zero gradient.
-            encL!.Backward(zeroDy, dh0, dc0, null, null, null);
-        }
-        else
-        {
-            decG!.Backward(dDecY, null, null, dh0);
-            device.Add(dh0Top, dFirst, dh0Top);
-            encG!.Backward(zeroDy, dh0, null, null);
-        }
+        // The decoder's inputs are data (teacher forcing): no input gradient. (A GRU ignores the c gradients.)
+        decoder.Backward(dDecY, null, null, null, dh0, dc0);
+        device.Add(dh0Top, dFirst, dh0Top);
+        // Only the final state feeds the rest of the model: the encoder's output sequence gets a zero gradient.
+        encoder.Backward(zeroDy, dh0, dc0, null, null, null);
         return loss;
     }
 
     public void Score(Tensor x, bool teacher, Tensor scores)
     {
-        if (FusedScore && (encL is not null ? EncDecScorer.TryScore(encL, decL!, output, x, teacher, scores)
-                : EncDecScorer.TryScore(encG!, decG!, output, x, teacher, scores)))
-            return;
+        if (FusedScore && EncDecScorer.TryScore(encoder, decoder, output, x, teacher, scores)) return;
         targets.Load(x);
         if (teacher)
         {
@@ -127,15 +108,13 @@ public sealed class RecurrentAe : IBenchModel
         }
         else
         {
-            if (encL is not null) encL.Forward(x, null, null, encY, hN, cN, training: false);
-            else encG!.Forward(x, null, encY, hN, training: false);
+            encoder.Forward(x, null, null, encY, hN, cN, training: false);
             Project(hTop, recSteps[0]);
             device.Copy(hN, stepH);
             device.Copy(cN, stepC);
             for (int k = 1; k < cfg.Window; k++)
             {
-                if (decL is not null) decL.Step(recSteps[k - 1], stepH, stepC, stepY);
-                else decG!.Step(recSteps[k - 1], stepH, stepY);
+                decoder.Step(recSteps[k - 1], stepH, stepC, stepY);
                 Project(stepY, recSteps[k]);
             }
         }
@@ -145,16 +124,8 @@ public sealed class RecurrentAe : IBenchModel
     /// <summary>Encoder over x, then the teacher-forced decoder from its final state, filling <see cref="hidden"/>.</summary>
     private void Forward(Tensor x, bool training)
     {
-        if (encL is not null)
-        {
-            encL.Forward(x, null, null, encY, hN, cN, training);
-            decL!.Forward(decIn, hN, cN, decY, null, null, training);
-        }
-        else
-        {
-            encG!.Forward(x, null, encY, hN, training);
-            decG!.Forward(decIn, hN, decY, null, training);
-        }
+        encoder.Forward(x, null, null, encY, hN, cN, training);
+        decoder.Forward(decIn, hN, cN, decY, null, null, training);
         device.Copy(hTop, hiddenFirst);
     }
 
@@ -169,7 +140,7 @@ public sealed class RecurrentAe : IBenchModel
 
     public void Dispose()
     {
-        encL?.Dispose(); decL?.Dispose(); encG?.Dispose(); decG?.Dispose();
+        encoder.Dispose(); decoder.Dispose();
         output.Dispose();
         targets.Dispose();
         foreach (var t in new[] { encY, hN, cN, hidden, rec, dRec, dHidden, dh0, dc0, zeroDy, stepH, stepC, stepY }) t.Dispose();

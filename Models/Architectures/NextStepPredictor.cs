@@ -17,8 +17,7 @@ namespace RnnEngine.Models.Architectures;
 /// </summary>
 public sealed class NextStepPredictor : IWindowModel
 {
-    private readonly Lstm? lstm1, lstm2;
-    private readonly Gru? gru1, gru2;
+    private readonly IRecurrent rnn1, rnn2;
     private readonly Linear head;
     private readonly List<Parameter> parameters;
     private ulong dropoutOffset;
@@ -40,19 +39,9 @@ public sealed class NextStepPredictor : IWindowModel
         Hidden2 = hidden2;
         Dropout = dropout;
         DropoutSeed = DropoutSeedFor(seed);
-        IReadOnlyList<Parameter> p1, p2;
-        if (cell == RecurrentCell.Lstm)
-        {
-            lstm1 = new Lstm(device, features, hidden1, seed: seed);
-            lstm2 = new Lstm(device, hidden1, hidden2, seed: seed + 1);
-            (p1, p2) = (lstm1.Parameters, lstm2.Parameters);
-        }
-        else
-        {
-            gru1 = new Gru(device, features, hidden1, seed: seed);
-            gru2 = new Gru(device, hidden1, hidden2, seed: seed + 1);
-            (p1, p2) = (gru1.Parameters, gru2.Parameters);
-        }
+        rnn1 = cell.Create(device, features, hidden1, seed);
+        rnn2 = cell.Create(device, hidden1, hidden2, seed + 1);
+        IReadOnlyList<Parameter> p1 = rnn1.Parameters, p2 = rnn2.Parameters;
         head = new Linear(device, hidden2, features, bias: true, seed: seed + 2);
         parameters = [.. p1, .. p2, .. head.Parameters];
         ParameterNames = [.. p1.Select(p => "rnn1." + p.Name), .. p2.Select(p => "rnn2." + p.Name), .. head.Parameters.Select(p => "head." + p.Name)];
@@ -82,11 +71,9 @@ public sealed class NextStepPredictor : IWindowModel
         float loss = Device.MseLoss(outTm, target, gradOut);
         head.Backward(gradOut, dy2Flat);
         if (Dropout > 0f) Device.DropoutBackward(dy2, mask2, dy2);
-        if (lstm2 is not null) lstm2.Backward(dy2, null, null, dy1, null, null);
-        else gru2!.Backward(dy2, null, dy1, null);
+        rnn2.Backward(dy2, null, null, dy1, null, null);
         if (Dropout > 0f) Device.DropoutBackward(dy1, mask1, dy1);
-        if (lstm1 is not null) lstm1.Backward(dy1, null, null, null, null, null);
-        else gru1!.Backward(dy1, null, null, null);
+        rnn1.Backward(dy1, null, null, null, null, null);
         return loss;
     }
 
@@ -107,8 +94,7 @@ public sealed class NextStepPredictor : IWindowModel
         HostLayout.ToTimeMajor(input, hostX, batchSize, Window, Features);
         x.CopyFrom(hostX);
         bool drop = training && Dropout > 0f;
-        if (lstm1 is not null) lstm1.Forward(x, null, null, y1, null, null, training);
-        else gru1!.Forward(x, null, y1, null, training);
+        rnn1.Forward(x, null, null, y1, null, null, training);
         Tensor in2 = y1;
         if (drop)
         {
@@ -116,8 +102,7 @@ public sealed class NextStepPredictor : IWindowModel
             dropoutOffset += (ulong)y1.Length;
             in2 = y1d;
         }
-        if (lstm2 is not null) lstm2.Forward(in2, null, null, y2, null, null, training);
-        else gru2!.Forward(in2, null, y2, null, training);
+        rnn2.Forward(in2, null, null, y2, null, null, training);
         Tensor inHead = y2Flat;
         if (drop)
         {
@@ -168,10 +153,8 @@ public sealed class NextStepPredictor : IWindowModel
     public void Dispose()
     {
         FreeBuffers();
-        lstm1?.Dispose();
-        lstm2?.Dispose();
-        gru1?.Dispose();
-        gru2?.Dispose();
+        rnn1.Dispose();
+        rnn2.Dispose();
         head.Dispose();
     }
 }

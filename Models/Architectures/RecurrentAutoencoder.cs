@@ -6,6 +6,14 @@ namespace RnnEngine.Models.Architectures;
 
 public enum RecurrentCell { Lstm, Gru }
 
+public static class RecurrentCellLayers
+{
+    /// <summary>A one-layer recurrent layer of this cell (no peepholes, no dropout), the same parameters as before for a seed.</summary>
+    public static IRecurrent Create(this RecurrentCell cell, Backend device, int input, int hidden, ulong seed) => cell == RecurrentCell.Lstm
+        ? new Lstm(device, input, hidden, numLayers: 1, peephole: false, dropout: 0f, seed: seed)
+        : new Gru(device, input, hidden, numLayers: 1, dropout: 0f, seed: seed);
+}
+
 /// <summary>
 /// Seed 003's Keras LSTM/GRU models generalised: one recurrent layer reads the window [T, B, F]; its final hidden state
 /// [B, H] is mapped by a linear head to the output window [B, T*F] (the same window, or the next one, depending on the
@@ -14,8 +22,7 @@ public enum RecurrentCell { Lstm, Gru }
 /// </summary>
 public sealed class RecurrentAutoencoder : IWindowModel
 {
-    private readonly Lstm? lstm;
-    private readonly Gru? gru;
+    private readonly IRecurrent rnn;
     private readonly Linear head;
     private readonly List<Parameter> parameters;
 
@@ -31,17 +38,8 @@ public sealed class RecurrentAutoencoder : IWindowModel
         Window = window;
         Features = features;
         Hidden = hidden;
-        IReadOnlyList<Parameter> rnnParameters;
-        if (cell == RecurrentCell.Lstm)
-        {
-            lstm = new Lstm(device, features, hidden, numLayers: 1, peephole: false, dropout: 0f, seed: seed);
-            rnnParameters = lstm.Parameters;
-        }
-        else
-        {
-            gru = new Gru(device, features, hidden, numLayers: 1, dropout: 0f, seed: seed);
-            rnnParameters = gru.Parameters;
-        }
+        rnn = cell.Create(device, features, hidden, seed);
+        IReadOnlyList<Parameter> rnnParameters = rnn.Parameters;
         head = new Linear(device, hidden, window * features, bias: true, seed: seed + 1);
         parameters = [.. rnnParameters, .. head.Parameters];
         string role = cell == RecurrentCell.Lstm ? "lstm." : "gru.";
@@ -67,8 +65,7 @@ public sealed class RecurrentAutoencoder : IWindowModel
         head.Backward(gradOut, gradH);
         // only the final hidden state feeds the head: dy is zero at every step, the gradient enters through dhN
         Device.Copy(gradH, gradHN);
-        if (lstm is not null) lstm.Backward(zeroDy, gradHN, null, null, null, null);
-        else gru!.Backward(zeroDy, gradHN, null, null);
+        rnn.Backward(zeroDy, gradHN, null, null, null, null);
         return loss;
     }
 
@@ -85,8 +82,7 @@ public sealed class RecurrentAutoencoder : IWindowModel
         Ensure(batchSize);
         HostLayout.ToTimeMajor(input, hostX, batchSize, Window, Features);
         x.CopyFrom(hostX);
-        if (lstm is not null) lstm.Forward(x, null, null, y, hN, cN, training);
-        else gru!.Forward(x, null, y, hN, training);
+        rnn.Forward(x, null, null, y, hN, cN, training);
     }
 
     private void Check(ReadOnlySpan<float> values, int batchSize, string what)
@@ -124,8 +120,7 @@ public sealed class RecurrentAutoencoder : IWindowModel
     public void Dispose()
     {
         FreeBuffers();
-        lstm?.Dispose();
-        gru?.Dispose();
+        rnn.Dispose();
         head.Dispose();
     }
 }

@@ -9,18 +9,18 @@ namespace RnnEngine.Engine.Layers;
 ///   n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) * n + z * h.
 /// Parameters per layer l, as PyTorch's nn.GRU: weight_ih_l{l} [3H, F_l], weight_hh_l{l} [3H, H], bias_ih_l{l} [3H],
 /// bias_hh_l{l} [3H], gate blocks in order r, z, n, initialised uniform(+-1/sqrt(H)) from one seed.
-/// Forward: the input projection of all T steps is one GEMM; each step is one GEMM (h W_hh^T) plus one fused pointwise
-/// pass. With dropout > 0 and training, each layer's output is dropped out (inverted dropout, as nn.GRU's dropout) before
-/// it enters the next layer. Backward: a reverse sweep (one fused pointwise pass + one GEMM per step), then the weight gradients of all steps
-/// as one GEMM each. On the cpu both sweeps are one parallel job each (CpuBackend.GruForwardSweep and GruBackwardSweep:
-/// batch rows split over the cores for all steps, the input projection fused into each step's GEMM, dx into the backward
-/// sweep, dW_ih as x^T dgx). Buffers are allocated on first use for a (T, B) and reused; the time loops allocate nothing.
+/// Forward and backward are one <see cref="Backend.GruSequenceForward"/> / <see cref="Backend.GruSequenceBackward"/> per
+/// layer (the recurrence, the input projection and the weight gradients of all T steps, each backend its own way). With
+/// dropout > 0 and training, each layer's output is dropped out (inverted dropout, as nn.GRU's dropout) before it enters
+/// the next layer. Buffers are allocated on first use for a (T, B) and reused. A GRU has no cell state: the c arguments
+/// of <see cref="IRecurrent"/> are ignored.
 /// </summary>
-public sealed class Gru : IDisposable
+public sealed class Gru : IRecurrent
 {
     private readonly Backend device;
     private readonly Parameter[] wih, whh, bih, bhh;
     private readonly List<Parameter> parameters = new();
+    private readonly RecurrentLayer[] weights, grads; // per layer, what the sequence ops read and accumulate into
     private readonly ulong seed;
     private Buffers? buf;
     private StepBuffers? step;
@@ -33,6 +33,8 @@ public sealed class Gru : IDisposable
     public int NumLayers { get; }
     public float Dropout { get; }
     public IReadOnlyList<Parameter> Parameters => parameters;
+    public bool HasCellState => false;
+    public RecurrentStack? Stack { get; }
 
     public Gru(Backend device, int inputSize, int hiddenSize, int numLayers = 1, float dropout = 0f, ulong seed = 0)
     {
@@ -58,7 +60,24 @@ public sealed class Gru : IDisposable
             parameters.AddRange([wih[l], whh[l], bih[l], bhh[l]]);
         }
         for (int p = 0; p < parameters.Count; p++) parameters[p].InitUniform(bound, seed, (ulong)p);
+        weights = new RecurrentLayer[numLayers];
+        grads = new RecurrentLayer[numLayers];
+        for (int l = 0; l < numLayers; l++)
+        {
+            weights[l] = new RecurrentLayer(wih[l].Value, whh[l].Value, bih[l].Value, bhh[l].Value);
+            grads[l] = new RecurrentLayer(wih[l].Grad, whh[l].Grad, bih[l].Grad, bhh[l].Grad);
+        }
+        Stack = new RecurrentStack(true, inputSize, hiddenSize, weights);
     }
+
+    /// <summary>The <see cref="IRecurrent"/> forward: c0 and cN are ignored (no cell state).</summary>
+    public void Forward(Tensor x, Tensor? h0, Tensor? c0, Tensor y, Tensor? hN, Tensor? cN, bool training) => Forward(x, h0, y, hN, training);
+
+    /// <summary>The <see cref="IRecurrent"/> backward: dcN and dc0 are ignored (no cell state).</summary>
+    public void Backward(Tensor dy, Tensor? dhN, Tensor? dcN, Tensor? dx, Tensor? dh0, Tensor? dc0) => Backward(dy, dhN, dx, dh0);
+
+    /// <summary>The <see cref="IRecurrent"/> step: c is ignored (no cell state).</summary>
+    public void Step(Tensor x, Tensor h, Tensor? c, Tensor y) => Step(x, h, y);
 
     /// <summary>
     /// x [T, B, F] -> y [T, B, H]. h0 [L, B, H] (zeros when null); hN [L, B, H] receives each layer's last state.
@@ -86,20 +105,7 @@ public sealed class Gru : IDisposable
             Tensor input = Input(s, l);
             if (h0 is null) device.Fill(s.HsAt[l][0], 0f);
             else device.Copy(h0.At(l), s.HsAt[l][0]);
-            if (device is CpuBackend cpu)
-            {
-                // One parallel sweep over the steps: per step [x_t | h_{t-1}] against the packed weights, biases in the cell.
-                cpu.GruForwardSweep(t, b, input.Cols, h, input, wih[l].Value, whh[l].Value, bih[l].Value, bhh[l].Value, s.Gates[l], s.Hs[l]);
-            }
-            else
-            {
-                device.Gemm(false, true, 1f, input, wih[l].Value, 0f, s.Gx[l]);
-                for (int i = 0; i < t; i++)
-                {
-                    device.Gemm(false, true, 1f, s.HsAt[l][i], whh[l].Value, 0f, s.Gh);
-                    device.GruCellForward(s.GxAt[l][i], s.Gh, bih[l].Value, bhh[l].Value, s.HsAt[l][i], s.HsAt[l][i + 1], s.GatesAt[l][i]);
-                }
-            }
+            device.GruSequenceForward(t, input, weights[l], s.Gates[l], s.Hs[l]);
             if (hN is not null) device.Copy(s.HsAt[l][t], hN.At(l));
         }
         device.Copy(s.Out[L - 1], y);
@@ -131,29 +137,12 @@ public sealed class Gru : IDisposable
         device.Copy(dy, s.DY[L - 1]);
         for (int l = L - 1; l >= 0; l--)
         {
-            if (dhN is null) device.Fill(s.Dh, 0f);
-            else device.Copy(dhN.At(l), s.Dh);
             Tensor input = Input(s, l);
             // The gradient of this layer's input: dy of the layer below, or dx.
             Tensor? dInput = l > 0 ? s.DY[l - 1] : dx;
-            // Gx receives dgx: free after the forward elsewhere, never filled by the cpu forward (its sweep fuses x W_ih^T).
-            var cpu = device as CpuBackend;
-            if (cpu is not null)
-                cpu.GruBackwardSweep(t, b, input.Cols, h, s.DY[l], s.Dh, s.Hs[l], s.Gates[l], wih[l].Value, whh[l].Value, s.Gx[l], s.Dgh[l],
-                    dInput, needDh0: dh0 is not null);
-            else for (int i = t - 1; i >= 0; i--)
-            {
-                device.GruCellBackward(s.DYAt[l][i], s.Dh, s.HsAt[l][i], s.GatesAt[l][i], s.GxAt[l][i], s.DghAt[l][i]);
-                device.Gemm(false, false, 1f, s.DghAt[l][i], whh[l].Value, 1f, s.Dh);
-            }
-            if (cpu is not null) cpu.GruInputWeightGradient(s.Gx[l], input, wih[l].Grad, s.WihGradT[l]!);
-            else device.Gemm(true, false, 1f, s.Gx[l], input, 1f, wih[l].Grad);
-            device.Gemm(true, false, 1f, s.Dgh[l], s.HPrev[l], 1f, whh[l].Grad);
-            device.ColumnSum(s.Gx[l], bih[l].Grad, accumulate: true);
-            device.ColumnSum(s.Dgh[l], bhh[l].Grad, accumulate: true);
-            if (cpu is null && dInput is not null) device.Gemm(false, false, 1f, s.Gx[l], wih[l].Value, 0f, dInput);
+            device.GruSequenceBackward(t, input, weights[l], s.Gates[l], s.Hs[l], s.DY[l], dhN?.At(l), s.Gx[l], s.Dgh[l], dInput,
+                dh0?.At(l), grads[l]);
             if (l > 0 && s.Dropped) device.DropoutBackward(s.DY[l - 1], s.Mask[l], s.DY[l - 1]);
-            if (dh0 is not null) device.Copy(s.Dh, dh0.At(l));
         }
         // The forward's gx buffers now hold gradients: a second Backward without a new Forward would be wrong.
         forwardDone = false;
@@ -181,13 +170,12 @@ public sealed class Gru : IDisposable
             step.HSource = h;
             step.HAt = Enumerable.Range(0, L).Select(h.At).ToArray();
         }
+        // A one-step sequence: the same arithmetic as Forward, so a step from the same state gives the same outputs.
         for (int l = 0; l < L; l++)
         {
-            Tensor input = l == 0 ? x : step.HAt![l - 1];
-            device.Gemm(false, true, 1f, input, wih[l].Value, 0f, step.Gx);
-            device.Gemm(false, true, 1f, step.HAt![l], whh[l].Value, 0f, step.Gh);
-            device.GruCellForward(step.Gx, step.Gh, bih[l].Value, bhh[l].Value, step.HAt[l], step.HNew, step.Gates);
-            device.Copy(step.HNew, step.HAt[l]);
+            device.Copy(step.HAt![l], step.HPair[0]);
+            device.GruSequenceForward(1, l == 0 ? x : step.HAt[l - 1], weights[l], step.Gates, step.HPairAll);
+            device.Copy(step.HPair[1], step.HAt[l]);
         }
         device.Copy(step.HAt![L - 1], y);
     }
@@ -210,30 +198,25 @@ public sealed class Gru : IDisposable
         foreach (var p in parameters) p.Dispose();
     }
 
-    /// <summary>Saved activations and gradient scratch for one (T, B); every time-step view is made here, once.</summary>
+    /// <summary>Saved activations and gradient buffers for one (T, B); every time-step view is made here, once.</summary>
     private sealed class Buffers : IDisposable
     {
         public readonly int T, B;
-        public readonly Tensor X, Gh, Dh;
-        public readonly Tensor[] Gx, Hs, Gates, Dgh, DY, Out, HPrev, In, Mask;
-        public readonly Tensor?[] WihGradT;    // [F_l, 3H] per layer, the cpu's dW_ih^T scratch (null elsewhere)
+        public readonly Tensor X;
+        public readonly Tensor[] Gx, Hs, Gates, Dgh, DY, Out, In, Mask;  // Gx [T, B, 3H] receives dgx in the backward
         public bool Dropped;
-        public readonly Tensor[][] GxAt, HsAt, GatesAt, DghAt, DYAt;
+        public readonly Tensor[][] HsAt;
         private readonly List<Tensor> owned = new();
 
         public Buffers(Backend d, int t, int b, int f, int h, int layers)
         {
             T = t; B = b;
             X = Own(d.Zeros(t, b, f));
-            Gh = Own(d.Zeros(b, 3 * h));
-            Dh = Own(d.Zeros(b, h));
             Gx = new Tensor[layers]; Hs = new Tensor[layers]; Gates = new Tensor[layers]; Dgh = new Tensor[layers];
-            DY = new Tensor[layers]; Out = new Tensor[layers]; HPrev = new Tensor[layers];
+            DY = new Tensor[layers]; Out = new Tensor[layers];
             // In[l] and Mask[l] (l > 0): layer l's dropped-out input; index 0 unused (the layer input x is not dropped).
             In = new Tensor[layers]; Mask = new Tensor[layers];
-            GxAt = new Tensor[layers][]; HsAt = new Tensor[layers][]; GatesAt = new Tensor[layers][]; DghAt = new Tensor[layers][];
-            DYAt = new Tensor[layers][];
-            WihGradT = new Tensor?[layers];
+            HsAt = new Tensor[layers][];
             for (int l = 0; l < layers; l++)
             {
                 Gx[l] = Own(d.Zeros(t, b, 3 * h));
@@ -242,29 +225,27 @@ public sealed class Gru : IDisposable
                 Dgh[l] = Own(d.Zeros(t, b, 3 * h));
                 DY[l] = Own(d.Zeros(t, b, h));
                 Out[l] = Hs[l].Slice(b * h, t, b, h);
-                HPrev[l] = Hs[l].Slice(0, t, b, h);
                 In[l] = l > 0 ? Own(d.Zeros(t, b, h)) : X;
-                if (d is CpuBackend) WihGradT[l] = Own(d.Zeros(l == 0 ? f : h, 3 * h));
                 Mask[l] = l > 0 ? Own(d.Zeros(t, b, h)) : X;
-                GxAt[l] = Steps(Gx[l]); HsAt[l] = Steps(Hs[l]); GatesAt[l] = Steps(Gates[l]);
-                DghAt[l] = Steps(Dgh[l]); DYAt[l] = Steps(DY[l]);
+                HsAt[l] = Enumerable.Range(0, t + 1).Select(Hs[l].At).ToArray();
             }
         }
-
-        private static Tensor[] Steps(Tensor seq) => Enumerable.Range(0, seq.Dim(0)).Select(seq.At).ToArray();
 
         private Tensor Own(Tensor t) { owned.Add(t); return t; }
 
         public void Dispose() { foreach (var t in owned) t.Dispose(); }
     }
 
+    /// <summary>Step scratch: gates [B, 4H] and the state pair [2, B, H] (in, out) of a one-step sequence.</summary>
     private sealed class StepBuffers(Backend d, int b, int h) : IDisposable
     {
         public readonly int B = b;
-        public readonly Tensor Gx = d.Zeros(b, 3 * h), Gh = d.Zeros(b, 3 * h), Gates = d.Zeros(b, 4 * h), HNew = d.Zeros(b, h);
+        public readonly Tensor Gates = d.Zeros(b, 4 * h), HPairAll = d.Zeros(2, b, h);
+        public Tensor[] HPair => pair ??= [HPairAll.At(0), HPairAll.At(1)];
+        private Tensor[]? pair;
         public Tensor? HSource;
         public Tensor[]? HAt;
 
-        public void Dispose() { Gx.Dispose(); Gh.Dispose(); Gates.Dispose(); HNew.Dispose(); }
+        public void Dispose() { Gates.Dispose(); HPairAll.Dispose(); }
     }
 }

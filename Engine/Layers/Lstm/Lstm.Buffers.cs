@@ -47,10 +47,8 @@ public sealed partial class Lstm
         private readonly Tensor gates;
         public readonly Tensor Hs, Cs;        // [T+1, B, H]: the whole state sequences (the cpu sweep walks them)
         public readonly Tensor GatesFlat;     // [T*B, 4H]: pre-activations, then (in place) activated i, f, g, o
-        public readonly Tensor[] GateStep;    // [B, 4H] per step
         public readonly Tensor[] HStep, CStep; // [B, H] per step, T+1 of each
         public readonly Tensor Outputs;       // [T*B, H] = h_0..h_{T-1}: this layer's output sequence
-        public readonly Tensor PrevStates;    // [T*B, H] = h_{-1}..h_{T-2}: the recurrent GEMM inputs, for dW_hh
 
         public readonly Tensor? DroppedInput, DropoutMask; // [T*B, H] for layers above the first when dropout is on
 
@@ -65,31 +63,13 @@ public sealed partial class Lstm
             Hs = device.Zeros(t + 1, b, hidden);
             Cs = device.Zeros(t + 1, b, hidden);
             GatesFlat = gates.Reshape(t * b, 4 * hidden);
-            GateStep = Steps(gates, t);
             HStep = Steps(Hs, t + 1);
             CStep = Steps(Cs, t + 1);
             Outputs = Hs.Slice(b * hidden, t * b, hidden);
-            PrevStates = Hs.Slice(0, t * b, hidden);
-        }
-
-        private Tensor? xh, dw;
-
-        /// <summary>The cpu's weight-gradient scratch: [x | h_prev | 1] as [T*B, F + H + 1] and its product with dGates, [F + H + 1, 4H], made at first use.</summary>
-        public (Tensor Xh1, Tensor DwT) WeightGradScratch(Backend device, int features)
-        {
-            if (xh is null || dw is null)
-            {
-                int w = features + PrevStates.Cols + 1;
-                xh = device.Zeros(PrevStates.Rows, w);
-                dw = device.Zeros(w, GatesFlat.Cols);
-            }
-            return (xh, dw);
         }
 
         public void Dispose()
         {
-            xh?.Dispose();
-            dw?.Dispose();
             gates.Dispose();
             Hs.Dispose();
             Cs.Dispose();
@@ -106,16 +86,10 @@ public sealed partial class Lstm
         public Tensor? Input;                  // the x of the last forward, read again for dW_ih
         public readonly LayerBuffers[] Layers;
         public readonly Tensor ZeroState;      // [B, H] zeros for an absent h0 / c0
-        public readonly Tensor OnesColumn;     // [T*B, 1]: bias broadcast by GEMM (backends without the cpu sweep)
-        private readonly Tensor ones, dGates, dOutputs;
+        private readonly Tensor dGates, dOutputs;
         public readonly Tensor DGatesFlat;     // [T*B, 4H], shared by the layers (each finishes with it before the next)
-        public readonly Tensor[] DGateStep;
         public readonly Tensor DOutputs;       // [T*B, H] gradient of the layer below's outputs
-        public readonly Tensor[] DOutputStep;
-        public readonly Tensor DhRec, DcCarry; // [B, H] recurrent gradients carried from step t+1 to t
-        public readonly Tensor BiasGrad;       // [4H]: the column sums of DGatesFlat, the gradient of both biases
         private readonly ViewCache[] caches;   // caller tensors: 0 h0, 1 c0, 2 hN, 3 cN, 4 dhN, 5 dcN, 6 dh0, 7 dc0
-        private readonly ViewCache steps = new();
 
         public SequenceBuffers(Backend device, int t, int b, int hidden, int layers, bool dropout)
         {
@@ -124,26 +98,15 @@ public sealed partial class Lstm
             Layers = new LayerBuffers[layers];
             for (int l = 0; l < layers; l++) Layers[l] = new LayerBuffers(device, t, b, hidden, dropout && l > 0);
             ZeroState = device.Zeros(b, hidden);
-            var onesHost = new float[t * b];
-            Array.Fill(onesHost, 1f);
-            ones = device.FromArray(onesHost, t * b);
-            OnesColumn = ones.Reshape(t * b, 1);
             dGates = device.Zeros(t, b, 4 * hidden);
             DGatesFlat = dGates.Reshape(t * b, 4 * hidden);
-            DGateStep = Steps(dGates, t);
             dOutputs = device.Zeros(t, b, hidden);
             DOutputs = dOutputs.Reshape(t * b, hidden);
-            DOutputStep = Steps(dOutputs, t);
-            DhRec = device.Zeros(b, hidden);
-            DcCarry = device.Zeros(b, hidden);
-            BiasGrad = device.Zeros(4 * hidden);
             caches = new ViewCache[8];
             for (int i = 0; i < caches.Length; i++) caches[i] = new ViewCache();
         }
 
         public Tensor[]? LayerViews(int slot, Tensor? tensor) => tensor is null ? null : caches[slot].Get(tensor);
-
-        public Tensor[] StepViews(Tensor sequence) => steps.Get(sequence);
 
         // x as [T*B, F], kept while the caller passes the same x: a Reshape per forward allocates (streaming runs one per row)
         private Tensor? flatSource, flatInput;
@@ -158,12 +121,8 @@ public sealed partial class Lstm
         {
             foreach (var l in Layers) l.Dispose();
             ZeroState.Dispose();
-            ones.Dispose();
             dGates.Dispose();
             dOutputs.Dispose();
-            DhRec.Dispose();
-            DcCarry.Dispose();
-            BiasGrad.Dispose();
         }
     }
 
@@ -171,7 +130,6 @@ public sealed partial class Lstm
     {
         public readonly int B;
         public readonly Tensor Gates;          // [B, 4H]
-        public readonly Tensor Ones;           // [B, 1]
         public readonly Tensor HPairAll, CPairAll; // [2, B, H]: state in, state out (the cpu runs a step as a one-step sweep)
         public readonly Tensor[] HPair, CPair;
         public readonly ViewCache H = new(), C = new();
@@ -184,15 +142,11 @@ public sealed partial class Lstm
             CPairAll = device.Zeros(2, b, hidden);
             HPair = Steps(HPairAll, 2);
             CPair = Steps(CPairAll, 2);
-            var onesHost = new float[b];
-            Array.Fill(onesHost, 1f);
-            Ones = device.FromArray(onesHost, b, 1);
         }
 
         public void Dispose()
         {
             Gates.Dispose();
-            Ones.Dispose();
             HPairAll.Dispose();
             CPairAll.Dispose();
         }

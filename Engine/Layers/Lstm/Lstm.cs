@@ -19,20 +19,16 @@ namespace RnnEngine.Engine.Layers;
 ///   masked element count, layer by layer, for every training forward), so a run is reproducible from the seed.
 ///   Dropout on the model's own input and output (TF DropoutWrapper) belongs to the model, with the Dropout op.
 ///
-/// Work per layer: one GEMM projects all T steps' inputs at once ([T*B, F] x W_ih^T, biases first by rank-1 GEMMs with
-/// a ones column); each step adds h_{t-1} W_hh^T into its gate slice (beta = 1) and runs the fused cell. Backward sweeps
-/// t = T-1..0 with one GEMM per step for the recurrent dh; dW_ih and dW_hh are one GEMM each over all steps afterwards,
-/// the bias gradients one column sum. On the cpu both sweeps are one parallel job each (CpuBackend.LstmForwardSweep and
-/// LstmBackwardSweep: batch rows split over the cores for all steps, W_hh packed once, the biases added in the cell pass),
-/// and dW_ih, dW_hh and the bias gradient come from one GEMM, [x | h_prev | 1]^T dGates (CpuBackend.LstmWeightGradients).
+/// Work per layer: one <see cref="Backend.LstmSequenceForward"/> and one <see cref="Backend.LstmSequenceBackward"/>
+/// (the whole recurrence, the input projection and the weight gradients of all T steps, each backend its own way).
 /// Activations are saved in buffers made at the first call for a (T, B) and reused.
 /// </summary>
-public sealed partial class Lstm : IDisposable
+public sealed partial class Lstm : IRecurrent
 {
     private readonly Backend device;
     private readonly Parameter[] wih, whh, bih, bhh;
     private readonly Parameter?[] peep;
-    private readonly Tensor[] bihRow, bhhRow; // [1, 4H] views for the rank-1 bias GEMMs
+    private readonly RecurrentLayer[] weights, grads; // per layer, what the sequence ops read and accumulate into
     private readonly ulong dropoutSeed;
     private ulong dropoutOffset;
 
@@ -40,6 +36,7 @@ public sealed partial class Lstm : IDisposable
     public int HiddenSize { get; }
     public int NumLayers { get; }
     public bool Peephole { get; }
+    public bool HasCellState => true;
     public float Dropout { get; }
     public IReadOnlyList<Parameter> Parameters { get; }
 
@@ -75,8 +72,14 @@ public sealed partial class Lstm : IDisposable
                 all.Add(peep[l]!);
             }
         }
-        bihRow = Array.ConvertAll(bih, p => p.Value.Reshape(1, g));
-        bhhRow = Array.ConvertAll(bhh, p => p.Value.Reshape(1, g));
+        weights = new RecurrentLayer[numLayers];
+        grads = new RecurrentLayer[numLayers];
+        for (int l = 0; l < numLayers; l++)
+        {
+            weights[l] = new RecurrentLayer(wih[l].Value, whh[l].Value, bih[l].Value, bhh[l].Value, peep[l]?.Value);
+            grads[l] = new RecurrentLayer(wih[l].Grad, whh[l].Grad, bih[l].Grad, bhh[l].Grad, peep[l]?.Grad);
+        }
+        Stack = peephole ? null : new RecurrentStack(false, inputSize, hiddenSize, weights);
         // One seed, one stream per parameter (its index): the same values on every backend.
         for (int p = 0; p < all.Count; p++) all[p].InitUniform(bound, seed, (ulong)p);
         Parameters = all;
@@ -114,25 +117,7 @@ public sealed partial class Lstm : IDisposable
                 dropoutOffset += (ulong)input.Length;
                 input = L.DroppedInput!;
             }
-            Tensor? pw = peep[l]?.Value;
-            if (device is CpuBackend cpu)
-            {
-                // One parallel sweep over the steps: [x_t | h_{t-1}] [W_ih | W_hh]^T per step, the biases in the cell pass.
-                cpu.LstmForwardSweep(t, b, input.Cols, HiddenSize, input, wih[l].Value, whh[l].Value, bih[l].Value, bhh[l].Value, pw,
-                    L.GatesFlat, L.Hs, L.Cs);
-            }
-            else
-            {
-                device.Gemm(false, false, 1f, s.OnesColumn, bihRow[l], 0f, L.GatesFlat);
-                device.Gemm(false, false, 1f, s.OnesColumn, bhhRow[l], 1f, L.GatesFlat);
-                device.Gemm(false, true, 1f, input, wih[l].Value, 1f, L.GatesFlat);
-                for (int step = 0; step < t; step++)
-                {
-                    var gates = L.GateStep[step];
-                    device.Gemm(false, true, 1f, L.HStep[step], whh[l].Value, 1f, gates);
-                    device.LstmCellForward(gates, L.CStep[step], pw, L.HStep[step + 1], L.CStep[step + 1], gates);
-                }
-            }
+            device.LstmSequenceForward(t, input, weights[l], L.GatesFlat, L.Hs, L.Cs);
             if (hNl is not null) device.Copy(L.HStep[t], hNl[l]);
             if (cNl is not null) device.Copy(L.CStep[t], cNl[l]);
         }
@@ -157,48 +142,17 @@ public sealed partial class Lstm : IDisposable
         if (dh0 is not null) RequireShape(dh0, "dh0", NumLayers, b, HiddenSize);
         if (dc0 is not null) RequireShape(dc0, "dc0", NumLayers, b, HiddenSize);
 
-        // Every view the sweep needs is resolved here (cached while the caller passes the same tensors): none in the loop.
-        Tensor[] dySteps = s.StepViews(dy);
+        // Every view is resolved here (cached while the caller passes the same tensors).
         Tensor[]? dhNl = s.LayerViews(4, dhN), dcNl = s.LayerViews(5, dcN), dh0l = s.LayerViews(6, dh0), dc0l = s.LayerViews(7, dc0);
         for (int l = NumLayers - 1; l >= 0; l--)
         {
             var L = s.Layers[l];
-            Tensor? pw = peep[l]?.Value, dpw = peep[l]?.Grad;
-            Tensor[] dIn = l == NumLayers - 1 ? dySteps : s.DOutputStep;
             Tensor input = l == 0 ? s.FlatInput(s.Input!, InputSize) : s.DropoutApplied ? L.DroppedInput! : s.Layers[l - 1].Outputs;
-            // The gradient of this layer's input: dy of the layer below (its buffer is free once this layer's sweep has
-            // read each step), or dx.
+            // The gradient of this layer's input: dy of the layer below (the op reads each step of dy before it writes
+            // that step of dx, so the layer's own dy buffer can take it), or dx.
             Tensor? dInput = l > 0 ? s.DOutputs : dx?.Reshape(t * b, InputSize);
-            var cpu = device as CpuBackend;
-            if (cpu is not null)
-                cpu.LstmBackwardSweep(t, b, input.Cols, HiddenSize, L.GatesFlat, L.Cs, pw, l == NumLayers - 1 ? dy : s.DOutputs, dhNl?[l],
-                    dcNl?[l], wih[l].Value, whh[l].Value, s.DGatesFlat, dInput, s.DhRec, s.DcCarry, dh0l?[l], dc0l?[l], dpw);
-            else for (int step = t - 1; step >= 0; step--)
-            {
-                Tensor? dhRec = step == t - 1 ? dhNl?[l] : s.DhRec;
-                Tensor? dcNext = step == t - 1 ? dcNl?[l] : s.DcCarry;
-                Tensor dcPrev = step == 0 && dc0l is not null ? dc0l[l] : s.DcCarry;
-                var dGates = s.DGateStep[step];
-                device.LstmCellBackward(L.GateStep[step], L.CStep[step], L.CStep[step + 1], pw, dIn[step], dhRec, dcNext,
-                    dGates, dcPrev, dpw);
-                if (step > 0) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, s.DhRec);
-                else if (dh0l is not null) device.Gemm(false, false, 1f, dGates, whh[l].Value, 0f, dh0l[l]);
-            }
-            if (cpu is not null)
-            {
-                var (xh1, dwT) = L.WeightGradScratch(device, input.Cols);
-                cpu.LstmWeightGradients(s.DGatesFlat, input, L.PrevStates, wih[l].Grad, whh[l].Grad, s.BiasGrad, xh1, dwT);
-            }
-            else
-            {
-                device.Gemm(true, false, 1f, s.DGatesFlat, input, 1f, wih[l].Grad);
-                device.Gemm(true, false, 1f, s.DGatesFlat, L.PrevStates, 1f, whh[l].Grad);
-                device.ColumnSum(s.DGatesFlat, s.BiasGrad, accumulate: false);
-            }
-            // b_ih and b_hh get the same gradient (the column sums of dGates), added to both.
-            device.Add(bih[l].Grad, s.BiasGrad, bih[l].Grad);
-            device.Add(bhh[l].Grad, s.BiasGrad, bhh[l].Grad);
-            if (cpu is null && dInput is not null) device.Gemm(false, false, 1f, s.DGatesFlat, wih[l].Value, 0f, dInput);
+            device.LstmSequenceBackward(t, input, weights[l], L.GatesFlat, L.Hs, L.Cs, l == NumLayers - 1 ? dy : s.DOutputs, dhNl?[l],
+                dcNl?[l], s.DGatesFlat, dInput, dh0l?[l], dc0l?[l], grads[l]);
             if (l > 0 && s.DropoutApplied) device.DropoutBackward(s.DOutputs, L.DropoutMask!, s.DOutputs);
         }
     }
@@ -207,8 +161,9 @@ public sealed partial class Lstm : IDisposable
     /// One step for free-running decoding (no saved activations, no dropout): x [B,F]; h, c [L,B,H] hold the state in and
     /// are updated in place; y [B,H] gets the last layer's new h.
     /// </summary>
-    public void Step(Tensor x, Tensor h, Tensor c, Tensor y)
+    public void Step(Tensor x, Tensor h, Tensor? c, Tensor y)
     {
+        if (c is null) throw new ArgumentException("lstm: a step needs the cell state c [L, B, H]");
         int b = x.Rank == 2 ? x.Dim(0) : -1;
         if (x.Rank != 2 || x.Dim(1) != InputSize || b == 0)
             throw new ArgumentException($"lstm: step input x has shape {x.ShapeString}, expected [B, {InputSize}] with B > 0");
@@ -218,32 +173,21 @@ public sealed partial class Lstm : IDisposable
             throw new ArgumentException($"lstm: step output y has shape {y.ShapeString}, expected [{b}, {HiddenSize}]");
         var s = StepBuffersFor(b);
         Tensor[] hl = s.H.Get(h), cl = s.C.Get(c);
-        if (device is CpuBackend cpu)
-        {
-            // The forward sweep over one step: the same arithmetic as Forward, so a step from the same state gives
-            // bit-identical outputs (free decoding's first step equals teacher forcing's).
-            for (int l = 0; l < NumLayers; l++)
-            {
-                device.Copy(hl[l], s.HPair[0]);
-                device.Copy(cl[l], s.CPair[0]);
-                cpu.LstmForwardSweep(1, b, l == 0 ? InputSize : HiddenSize, HiddenSize, l == 0 ? x : hl[l - 1], wih[l].Value, whh[l].Value,
-                    bih[l].Value, bhh[l].Value, peep[l]?.Value, s.Gates, s.HPairAll, s.CPairAll);
-                device.Copy(s.HPair[1], hl[l]);
-                device.Copy(s.CPair[1], cl[l]);
-            }
-            device.Copy(hl[NumLayers - 1], y);
-            return;
-        }
+        // A one-step sequence: the same arithmetic as Forward, so a step from the same state gives bit-identical
+        // outputs (free decoding's first step equals teacher forcing's).
         for (int l = 0; l < NumLayers; l++)
         {
-            device.Gemm(false, false, 1f, s.Ones, bihRow[l], 0f, s.Gates);
-            device.Gemm(false, false, 1f, s.Ones, bhhRow[l], 1f, s.Gates);
-            device.Gemm(false, true, 1f, l == 0 ? x : hl[l - 1], wih[l].Value, 1f, s.Gates);
-            device.Gemm(false, true, 1f, hl[l], whh[l].Value, 1f, s.Gates);
-            device.LstmCellForward(s.Gates, cl[l], peep[l]?.Value, hl[l], cl[l], s.Gates);
+            device.Copy(hl[l], s.HPair[0]);
+            device.Copy(cl[l], s.CPair[0]);
+            device.LstmSequenceForward(1, l == 0 ? x : hl[l - 1], weights[l], s.Gates, s.HPairAll, s.CPairAll);
+            device.Copy(s.HPair[1], hl[l]);
+            device.Copy(s.CPair[1], cl[l]);
         }
         device.Copy(hl[NumLayers - 1], y);
     }
+
+    /// <summary>The fused scorer's view of this LSTM: null with peepholes (the fused paths have no peephole term).</summary>
+    public RecurrentStack? Stack { get; }
 
     /// <summary>The seed of the dropout masks of a layer built with <paramref name="seed"/> (apart from the init streams).</summary>
     internal static ulong DropoutSeed(ulong seed) => CounterRng.Hash(seed, 0xD50F_0D50_F0D5_0F0DUL);

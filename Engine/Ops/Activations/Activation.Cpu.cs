@@ -5,8 +5,9 @@ using RnnEngine.Engine.Tensors;
 
 namespace RnnEngine.Engine;
 
-// Vector512 (else Vector256) bodies with the scalar ActivationMath for the tail, so every lane uses the same stable
-// exp(-|x|) formulation. One switch per call, none per element.
+// Vector512 (else Vector256) bodies in the exp(-|x|) form, the scalar tail through ActivationMath (the engine's one
+// scalar sigmoid and tanh); both saturate without overflow, and they differ by rounding only. One switch per call,
+// none per element.
 public sealed partial class CpuBackend
 {
     protected override void ActivationCore(ActivationKind kind, Tensor x, Tensor y, float slope)

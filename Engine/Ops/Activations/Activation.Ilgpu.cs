@@ -15,13 +15,13 @@ public sealed partial class IlgpuBackend
 
     protected override void ActivationCore(ActivationKind kind, Tensor x, Tensor y, float slope)
     {
-        activationKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ActivationArgs>(ActivationKernel);
+        activationKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ActivationArgs>(ActivationKernel);
         activationKernel(x.Length, x.View, y.View, new ActivationArgs((int)kind, slope));
     }
 
     protected override void ActivationBackwardCore(ActivationKind kind, Tensor x, Tensor y, Tensor dy, Tensor dx, float slope)
     {
-        activationBackwardKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        activationBackwardKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ActivationArgs>(ActivationBackwardKernel);
         activationBackwardKernel(x.Length, x.View, y.View, dy.View, dx.View, new ActivationArgs((int)kind, slope));
     }

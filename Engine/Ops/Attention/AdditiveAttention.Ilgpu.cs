@@ -20,9 +20,9 @@ public sealed partial class IlgpuBackend
     protected override void AdditiveAttentionForwardCore(int t, int b, int a, int h, Tensor keys, Tensor query, Tensor v,
         Tensor? mask, Tensor values, Tensor? tanh, Tensor weights, Tensor context)
     {
-        attnScores ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, AttentionViews>(AttentionScoresKernel);
-        attnSoftmax ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, AttentionViews>(AttentionSoftmaxKernel);
-        attnContext ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, AttentionViews>(AttentionContextKernel);
+        attnScores ??= LoadAutoKernel<Index1D, AttentionViews>(AttentionScoresKernel);
+        attnSoftmax ??= LoadAutoKernel<Index1D, AttentionViews>(AttentionSoftmaxKernel);
+        attnContext ??= LoadAutoKernel<Index1D, AttentionViews>(AttentionContextKernel);
         var p = new AttentionViews
         {
             Keys = keys.View, Query = query.View, V = v.View, Mask = mask is null ? weights.View : mask.View, Values = values.View,
@@ -38,9 +38,9 @@ public sealed partial class IlgpuBackend
     protected override void AdditiveAttentionBackwardCore(int t, int b, int a, int h, Tensor values, Tensor weights, Tensor tanh,
         Tensor v, Tensor dContext, Tensor dScores, Tensor dQuery, Tensor dKeys, Tensor dValues)
     {
-        attnDAlpha ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, AttentionViews>(AttentionDAlphaKernel);
-        attnDSoftmax ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, AttentionViews>(AttentionDSoftmaxKernel);
-        attnDKeys ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, AttentionViews>(AttentionDKeysKernel);
+        attnDAlpha ??= LoadAutoKernel<Index1D, AttentionViews>(AttentionDAlphaKernel);
+        attnDSoftmax ??= LoadAutoKernel<Index1D, AttentionViews>(AttentionDSoftmaxKernel);
+        attnDKeys ??= LoadAutoKernel<Index1D, AttentionViews>(AttentionDKeysKernel);
         // The dScores tensor carries dAlpha between the first two launches and dScores after the second.
         var p = new AttentionViews
         {
@@ -60,7 +60,7 @@ public sealed partial class IlgpuBackend
         float e = 0;
         for (int c = 0; c < p.A; c++)
         {
-            float x = KernelTanh(p.Keys[row + c] + p.Query[i * p.A + c]);
+            float x = ActivationMath.Tanh(p.Keys[row + c] + p.Query[i * p.A + c]);
             if (p.SaveTanh != 0) p.Tanh[row + c] = x;
             e += p.V[c] * x;
         }

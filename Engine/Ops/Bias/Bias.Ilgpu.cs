@@ -13,13 +13,13 @@ public sealed partial class IlgpuBackend
 
     protected override void AddBiasCore(int rows, int cols, Tensor x, Tensor bias, Tensor y)
     {
-        addBiasKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(AddBiasKernel);
+        addBiasKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(AddBiasKernel);
         addBiasKernel(x.Length, x.View, bias.View, y.View, cols);
     }
 
     protected override void ColumnSumCore(int rows, int cols, Tensor x, Tensor y, bool accumulate)
     {
-        columnSumKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(ColumnSumKernel);
+        columnSumKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(ColumnSumKernel);
         columnSumKernel(cols, x.View, y.View, rows, cols, accumulate ? 1 : 0);
     }
 

@@ -17,7 +17,7 @@ public sealed partial class IlgpuBackend
     protected override (double LossSum, double Correct) SoftmaxCrossEntropyCore(int n, int v, Tensor logits, TokenIds targets,
         int paddingId, Tensor? dLogits, float gradScale)
     {
-        crossEntropy ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>,
+        crossEntropy ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>,
             ArrayView<float>, CrossEntropyArgs>(CrossEntropyKernel);
         if (crossEntropyRows is null || crossEntropyRows.Length < 2 * n)
         {

@@ -16,7 +16,7 @@ public sealed partial class IlgpuBackend
 
     protected override void DropoutCore(Tensor x, Tensor y, Tensor mask, float p, float scale, ulong seed, ulong offset)
     {
-        dropoutKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, DropoutArgs>(DropoutKernel);
+        dropoutKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, DropoutArgs>(DropoutKernel);
         dropoutKernel(x.Length, x.View, y.View, mask.View, new DropoutArgs(p, scale, seed, offset));
     }
 

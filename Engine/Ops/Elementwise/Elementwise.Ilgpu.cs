@@ -8,49 +8,53 @@ namespace RnnEngine.Engine;
 public sealed partial class IlgpuBackend
 {
     private Action<Index1D, ArrayView<float>, float>? fillKernel, scaleKernel;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>>? copyKernel;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>? addKernel, mulKernel;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, float>? axpyKernel;
 
+    // Zero fills and copies go through the driver (memset, device-to-device copy on the same stream, so ordered with
+    // the kernels): no kernel launch for what every training step does many times (zero-grad, state copies).
     protected override void FillCore(Tensor x, float value)
     {
-        fillKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(FillKernel);
+        if (value == 0f && !float.IsNegative(value))
+        {
+            x.View.MemSetToZero();
+            return;
+        }
+        fillKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, float>(FillKernel);
         fillKernel(x.Length, x.View, value);
     }
 
     protected override void CopyCore(Tensor src, Tensor dst)
     {
-        copyKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(CopyKernel);
-        copyKernel(src.Length, src.View, dst.View);
+        src.View.CopyTo(dst.View);
     }
 
     protected override void AddCore(Tensor a, Tensor b, Tensor y)
     {
-        addKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(AddKernel);
+        addKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(AddKernel);
         addKernel(y.Length, a.View, b.View, y.View);
     }
 
     protected override void MulCore(Tensor a, Tensor b, Tensor y)
     {
-        mulKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(MulKernel);
+        mulKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(MulKernel);
         mulKernel(y.Length, a.View, b.View, y.View);
     }
 
     protected override void AxpyCore(float alpha, Tensor x, Tensor y)
     {
-        axpyKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float>(AxpyKernel);
+        axpyKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, float>(AxpyKernel);
         axpyKernel(y.Length, x.View, y.View, alpha);
     }
 
     protected override void ScaleCore(Tensor x, float alpha)
     {
-        scaleKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(ScaleKernel);
+        scaleKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, float>(ScaleKernel);
         scaleKernel(x.Length, x.View, alpha);
     }
 
     private static void FillKernel(Index1D i, ArrayView<float> x, float value) => x[i] = value;
 
-    private static void CopyKernel(Index1D i, ArrayView<float> src, ArrayView<float> dst) => dst[i] = src[i];
 
     private static void AddKernel(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y) => y[i] = a[i] + b[i];
 

@@ -13,13 +13,13 @@ public sealed partial class IlgpuBackend
 
     protected override void EmbeddingGatherCore(int vocab, int dim, int n, Tensor table, TokenIds ids, Tensor y)
     {
-        embedGather ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(EmbedGatherKernel);
+        embedGather ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(EmbedGatherKernel);
         embedGather(n * dim, table.View, ids.View, y.View, dim);
     }
 
     protected override void EmbeddingBackwardCore(int vocab, int dim, int n, TokenIds ids, Tensor dy, Tensor dTable, int skipId)
     {
-        embedScatter ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(EmbedScatterKernel);
+        embedScatter ??= LoadAutoKernel<Index1D, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(EmbedScatterKernel);
         embedScatter(n * dim, ids.View, dy.View, dTable.View, dim, skipId);
     }
 

@@ -1,12 +1,11 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using RnnEngine.Engine.Layers;
 using RnnEngine.Engine.Tensors;
 
 namespace RnnEngine.Engine;
 
 /// <summary>
-/// EncDec-AD scoring (<see cref="EncDecScorer"/>) as one parallel job: the encoder over the window, the decoder's
+/// The cpu face of <see cref="Backend.EncDecScore"/>: one parallel job: the encoder over the window, the decoder's
 /// reconstruction (teacher-forced or free-running), the output layer and the squared error, all per row tile.
 ///
 /// Scoring never mixes batch rows, not even through the free-running feedback (row r's next input is row r's own
@@ -32,9 +31,10 @@ public sealed partial class CpuBackend
     // at B = 128 and 8% at B = 64, LSTM, than four parts per thread); smaller ones keep the finer parts.
     private const int EncDecTileGroup = 4;
 
-    internal unsafe void EncDecScore(RecurrentStack enc, RecurrentStack dec, Tensor wOut, Tensor bOut, Tensor x, bool teacher, Tensor scores)
+    protected override unsafe void EncDecScoreCore(RecurrentStack enc, RecurrentStack dec, Tensor wOut, Tensor bOut, Tensor x, bool teacher,
+        Tensor scores)
     {
-        int window = x.Dim(0), b = x.Dim(1), f = x.Dim(2), h = enc.Hidden, nl = enc.Layers, g = 4 * h;
+        int window = x.Dim(0), b = x.Dim(1), f = x.Dim(2), h = enc.Hidden, nl = enc.Depth, g = 4 * h;
         lock (sweepLock)
         {
             var (path, mr, nr) = SweepKernel();
@@ -87,7 +87,7 @@ public sealed partial class CpuBackend
     private static unsafe void PackRecurrentLayer(RecurrentStack st, int l, float* bp, int nr)
     {
         int h = st.Hidden, f = l == 0 ? st.Input : h, k = f + h, g = 4 * h;
-        fixed (float* wih0 = st.Wih[l].Span, whh0 = st.Whh[l].Span)
+        fixed (float* wih0 = st.Layers[l].Wih.Span, whh0 = st.Layers[l].Whh.Span)
             for (int col = 0; col < (g + nr - 1) / nr * nr; col++)
             {
                 float* dst = bp + (long)(col / nr) * k * nr + col % nr;
@@ -123,7 +123,7 @@ public sealed partial class CpuBackend
 
         public void Execute(int unit)
         {
-            int nl = enc!.Layers, h = enc.Hidden, f = enc.Input;
+            int nl = enc!.Depth, h = enc.Hidden, f = enc.Input;
             if (unit == 2 * nl)
             {
                 fixed (float* w = wOut!.Span) GemmPack.PackB(w, true, f, h, 0, h, 0, f, panels + outPanels, nr);
@@ -139,7 +139,7 @@ public sealed partial class CpuBackend
     private static unsafe void FoldBiases(RecurrentStack st, int l, float* dst)
     {
         int h = st.Hidden;
-        ReadOnlySpan<float> bi = st.Bih[l].Span, bh = st.Bhh[l].Span;
+        ReadOnlySpan<float> bi = st.Layers[l].Bih.Span, bh = st.Layers[l].Bhh.Span;
         if (!st.IsGru)
         {
             for (int j = 0; j < 4 * h; j++) dst[j] = bi[j] + bh[j];
@@ -346,21 +346,21 @@ public sealed partial class CpuBackend
             if (Vector512.IsHardwareAccelerated)
                 for (; j <= hidden - 16; j += 16)
                 {
-                    var i = LstmSigmoid512(Vector512.Load(a + j) + Vector512.Load(bias + j));
-                    var fg = LstmSigmoid512(Vector512.Load(a + hidden + j) + Vector512.Load(bias + hidden + j));
-                    var gg = LstmTanh512(Vector512.Load(a + 2 * hidden + j) + Vector512.Load(bias + 2 * hidden + j));
-                    var o = LstmSigmoid512(Vector512.Load(a + 3 * hidden + j) + Vector512.Load(bias + 3 * hidden + j));
+                    var i = CpuSimd.GateSigmoid512(Vector512.Load(a + j) + Vector512.Load(bias + j));
+                    var fg = CpuSimd.GateSigmoid512(Vector512.Load(a + hidden + j) + Vector512.Load(bias + hidden + j));
+                    var gg = CpuSimd.Tanh512(Vector512.Load(a + 2 * hidden + j) + Vector512.Load(bias + 2 * hidden + j));
+                    var o = CpuSimd.GateSigmoid512(Vector512.Load(a + 3 * hidden + j) + Vector512.Load(bias + 3 * hidden + j));
                     var cn = fg * Vector512.Load(cr + j) + i * gg;
                     Vector512.Store(cn, cr + j);
-                    Vector512.Store(o * LstmTanh512(cn), hr + j);
+                    Vector512.Store(o * CpuSimd.Tanh512(cn), hr + j);
                 }
             for (; j < hidden; j++)
             {
-                float i = LstmMath.Sigmoid(a[j] + bias[j]), fg = LstmMath.Sigmoid(a[hidden + j] + bias[hidden + j]);
-                float gg = LstmMath.Tanh(a[2 * hidden + j] + bias[2 * hidden + j]), o = LstmMath.Sigmoid(a[3 * hidden + j] + bias[3 * hidden + j]);
+                float i = ActivationMath.Sigmoid(a[j] + bias[j]), fg = ActivationMath.Sigmoid(a[hidden + j] + bias[hidden + j]);
+                float gg = ActivationMath.Tanh(a[2 * hidden + j] + bias[2 * hidden + j]), o = ActivationMath.Sigmoid(a[3 * hidden + j] + bias[3 * hidden + j]);
                 float cn = fg * cr[j] + i * gg;
                 cr[j] = cn;
-                hr[j] = o * LstmMath.Tanh(cn);
+                hr[j] = o * ActivationMath.Tanh(cn);
             }
         }
     }

@@ -12,10 +12,12 @@ public sealed partial class IlgpuBackend
     // Kernel variants (one is launched; earlier ones stay for comparison):
     // v1 GemmTiledKernel: 16x16 shared-memory tiles of op(A) and op(B), one output element per thread, transposes
     //    handled in the tile loads so every layout uses the same inner loop. Two shared loads per multiply-add.
-    // v2 GemmRegisterTiledKernel (launched): 64x64 tile of C per group of 16x16 threads, k-tile 16; each thread keeps
-    //    a 4x4 block of C in registers (rows ty + 16i, columns tx + 16j, so shared reads and global stores stay
-    //    contiguous across a warp) and does 16 multiply-adds per 8 shared loads. Tiles are stored k-major with a row
-    //    stride of 65 so the transposing stores of the NN-A and NT-B loads hit distinct banks.
+    // v2 GemmRegisterTiledKernel (launched below GemmV3MinOutputs outputs): 64x64 tile of C per group of 16x16 threads,
+    //    k-tile 16; each thread keeps a 4x4 block of C in registers (rows ty + 16i, columns tx + 16j, so shared reads
+    //    and global stores stay contiguous across a warp) and does 16 multiply-adds per 8 shared loads. Tiles are
+    //    stored k-major with a row stride of 65 so the transposing stores of the NN-A and NT-B loads hit distinct banks.
+    // v3 GemmDoubleBufferedKernel (GemmV3.Ilgpu.cs, launched from GemmV3MinOutputs outputs up): 128x128 tiles, 8x8 per
+    //    thread, double-buffered shared memory.
     private const int GemmTile = 16;
     private const int Gemm2Tile = 64, Gemm2K = 16, Gemm2Threads = 16, Gemm2Stride = Gemm2Tile + 1;
 
@@ -23,7 +25,12 @@ public sealed partial class IlgpuBackend
 
     protected override void GemmCore(bool transA, bool transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c)
     {
-        gemmRegisterTiled ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(GemmRegisterTiledKernel);
+        if ((long)m * n >= GemmV3MinOutputs)
+        {
+            GemmV3(transA, transB, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
+        gemmRegisterTiled ??= LoadGroupedKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(GemmRegisterTiledKernel);
         var grid = new Index2D((n + Gemm2Tile - 1) / Gemm2Tile, (m + Gemm2Tile - 1) / Gemm2Tile);
         var group = new Index2D(Gemm2Threads, Gemm2Threads);
         gemmRegisterTiled(new KernelConfig(grid, group), a.View, b.View, c.View,
@@ -33,7 +40,7 @@ public sealed partial class IlgpuBackend
     /// <summary>Launches v1 (kept for comparison with v2 on a GPU and in tests).</summary>
     internal void GemmV1(bool transA, bool transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c)
     {
-        gemmTiled ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(GemmTiledKernel);
+        gemmTiled ??= LoadGroupedKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(GemmTiledKernel);
         var grid = new Index2D((n + GemmTile - 1) / GemmTile, (m + GemmTile - 1) / GemmTile);
         var group = new Index2D(GemmTile, GemmTile);
         gemmTiled(new KernelConfig(grid, group), a.View, b.View, c.View,

@@ -45,8 +45,8 @@ public sealed partial class CpuBackend
                 }
             for (; j < h; j++)
             {
-                float r = GruSigmoid(x[j] + bi[j] + r3[j] + bh[j]);
-                float z = GruSigmoid(x[h + j] + bi[h + j] + r3[h + j] + bh[h + j]);
+                float r = ActivationMath.Sigmoid(x[j] + bi[j] + r3[j] + bh[j]);
+                float z = ActivationMath.Sigmoid(x[h + j] + bi[h + j] + r3[h + j] + bh[h + j]);
                 float rec = r3[2 * h + j] + bh[2 * h + j];
                 float n = MathF.Tanh(x[2 * h + j] + bi[2 * h + j] + r * rec);
                 g[j] = r; g[h + j] = z; g[2 * h + j] = n; g[3 * h + j] = rec;
@@ -92,6 +92,4 @@ public sealed partial class CpuBackend
     }
 
     private static Vector512<float> GruV(ReadOnlySpan<float> s, int at) => Vector512.Create(s.Slice(at, 16));
-
-    private static float GruSigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 }

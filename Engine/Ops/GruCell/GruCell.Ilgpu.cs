@@ -17,7 +17,7 @@ public sealed partial class IlgpuBackend
 
     protected override void GruCellForwardCore(int b, int h, Tensor gx, Tensor gh, Tensor bih, Tensor bhh, Tensor hPrev, Tensor hNext, Tensor gates)
     {
-        gruCellForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, GruCellViews>(GruCellForwardKernel);
+        gruCellForward ??= LoadAutoKernel<Index1D, GruCellViews>(GruCellForwardKernel);
         gruCellForward(b * h, new GruCellViews
         {
             A = gx.View, B = gh.View, C = bih.View, D = bhh.View, E = hPrev.View, F = hNext.View, G = gates.View, H = h,
@@ -26,22 +26,11 @@ public sealed partial class IlgpuBackend
 
     protected override void GruCellBackwardCore(int b, int h, Tensor dy, Tensor dh, Tensor hPrev, Tensor gates, Tensor dgx, Tensor dgh)
     {
-        gruCellBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, GruCellViews>(GruCellBackwardKernel);
+        gruCellBackward ??= LoadAutoKernel<Index1D, GruCellViews>(GruCellBackwardKernel);
         gruCellBackward(b * h, new GruCellViews
         {
             A = dy.View, B = dh.View, C = hPrev.View, D = gates.View, E = dgx.View, F = dgh.View, G = dgh.View, H = h,
         });
-    }
-
-    // Built from exp because MathF.Tanh lowers to tanh.approx on PTX (about 2^-11 relative error).
-    internal static float KernelSigmoid(float x) => 1f / (1f + MathF.Exp(-x));
-
-    internal static float KernelTanh(float x)
-    {
-        // tanh(x) = sign(x) (1 - e) / (1 + e) with e = exp(-2|x|): no overflow, no cancellation for large |x|.
-        float e = MathF.Exp(-2f * (x < 0 ? -x : x));
-        float t = (1f - e) / (1f + e);
-        return x < 0 ? -t : t;
     }
 
     // v: A gx, B gh, C b_ih, D b_hh, E hPrev, F hNext, G gates.
@@ -49,10 +38,10 @@ public sealed partial class IlgpuBackend
     {
         int h = v.H, i = idx / h, j = idx - i * h;
         int g = i * 3 * h, s = i * 4 * h;
-        float r = KernelSigmoid(v.A[g + j] + v.C[j] + v.B[g + j] + v.D[j]);
-        float z = KernelSigmoid(v.A[g + h + j] + v.C[h + j] + v.B[g + h + j] + v.D[h + j]);
+        float r = ActivationMath.Sigmoid(v.A[g + j] + v.C[j] + v.B[g + j] + v.D[j]);
+        float z = ActivationMath.Sigmoid(v.A[g + h + j] + v.C[h + j] + v.B[g + h + j] + v.D[h + j]);
         float rec = v.B[g + 2 * h + j] + v.D[2 * h + j];
-        float n = KernelTanh(v.A[g + 2 * h + j] + v.C[2 * h + j] + r * rec);
+        float n = ActivationMath.Tanh(v.A[g + 2 * h + j] + v.C[2 * h + j] + r * rec);
         v.G[s + j] = r;
         v.G[s + h + j] = z;
         v.G[s + 2 * h + j] = n;

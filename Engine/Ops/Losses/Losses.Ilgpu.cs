@@ -25,7 +25,7 @@ public sealed partial class IlgpuBackend
     /// <summary>Launches the partial-sum kernel over a (and b) and returns the total, read back to the host.</summary>
     private double PartialSums(int mode, Tensor a, Tensor b, Tensor? grad, float gradScale)
     {
-        partialSumKernel ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PartialSumArgs>(PartialSumKernel);
+        partialSumKernel ??= LoadGroupedKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PartialSumArgs>(PartialSumKernel);
         partials ??= Accelerator.Allocate1D<float>(MaxReduceGroups);
         int groups = Math.Min(MaxReduceGroups, (a.Length + GroupSize - 1) / GroupSize);
         // Without a gradient the kernel still needs a view argument; it never writes it (WriteGrad = 0).

@@ -83,19 +83,19 @@ public sealed partial class CpuBackend
                         ai += Vector512.Create(pd.AsSpan(pOff + j, 16)) * cp;
                         af += Vector512.Create(pd.AsSpan(pOff + hidden + j, 16)) * cp;
                     }
-                    var i = LstmSigmoid512(ai);
-                    var f = LstmSigmoid512(af);
-                    var g = LstmTanh512(ag);
+                    var i = CpuSimd.GateSigmoid512(ai);
+                    var f = CpuSimd.GateSigmoid512(af);
+                    var g = CpuSimd.Tanh512(ag);
                     var cn = f * cp + i * g;
                     if (pd is not null) ao += Vector512.Create(pd.AsSpan(pOff + 2 * hidden + j, 16)) * cn;
-                    var o = LstmSigmoid512(ao);
+                    var o = CpuSimd.GateSigmoid512(ao);
                     // act may alias gates: every pre-activation of this chunk was loaded above.
                     i.CopyTo(ad.AsSpan(a0 + j, 16));
                     f.CopyTo(ad.AsSpan(a0 + hidden + j, 16));
                     g.CopyTo(ad.AsSpan(a0 + 2 * hidden + j, 16));
                     o.CopyTo(ad.AsSpan(a0 + 3 * hidden + j, 16));
                     cn.CopyTo(cd.AsSpan(c0 + j, 16));
-                    (o * LstmTanh512(cn)).CopyTo(hd.AsSpan(h0 + j, 16));
+                    (o * CpuSimd.Tanh512(cn)).CopyTo(hd.AsSpan(h0 + j, 16));
                 }
             }
             for (; j < hidden; j++)
@@ -104,13 +104,13 @@ public sealed partial class CpuBackend
                 float ai = gd[g0 + j], af = gd[g0 + hidden + j], ag = gd[g0 + 2 * hidden + j], ao = gd[g0 + 3 * hidden + j];
                 if (bias is not null) { ai += bias[j]; af += bias[hidden + j]; ag += bias[2 * hidden + j]; ao += bias[3 * hidden + j]; }
                 if (pd is not null) { ai += pd[pOff + j] * cp; af += pd[pOff + hidden + j] * cp; }
-                float i = LstmMath.Sigmoid(ai), f = LstmMath.Sigmoid(af), g = LstmMath.Tanh(ag);
+                float i = ActivationMath.Sigmoid(ai), f = ActivationMath.Sigmoid(af), g = ActivationMath.Tanh(ag);
                 float cn = f * cp + i * g;
                 if (pd is not null) ao += pd[pOff + 2 * hidden + j] * cn;
-                float o = LstmMath.Sigmoid(ao);
+                float o = ActivationMath.Sigmoid(ao);
                 ad[a0 + j] = i; ad[a0 + hidden + j] = f; ad[a0 + 2 * hidden + j] = g; ad[a0 + 3 * hidden + j] = o;
                 cd[c0 + j] = cn;
-                hd[h0 + j] = o * LstmMath.Tanh(cn);
+                hd[h0 + j] = o * ActivationMath.Tanh(cn);
             }
         }
     }
@@ -137,7 +137,7 @@ public sealed partial class CpuBackend
                     var cv = Vector512.Create(cd.AsSpan(cOff + k + j, 16));
                     var dhv = Vector512.Create(dhd.AsSpan(dhOff + k + j, 16));
                     if (dxd is not null) dhv += Vector512.Create(dxd.AsSpan(dxOff + k + j, 16));
-                    var tc = LstmTanh512(cv);
+                    var tc = CpuSimd.Tanh512(cv);
                     var dao = dhv * tc * o * (one - o);
                     var dc = dhv * o * (one - tc * tc);
                     if (dnd is not null) dc += Vector512.Create(dnd.AsSpan(dnOff + k + j, 16));
@@ -161,7 +161,7 @@ public sealed partial class CpuBackend
                 float i = ad[a0 + j], f = ad[a0 + hidden + j], g = ad[a0 + 2 * hidden + j], o = ad[a0 + 3 * hidden + j];
                 float cp = cpd[cpOff + k + j];
                 float dhv = dhd[dhOff + k + j] + (dxd is null ? 0f : dxd[dxOff + k + j]);
-                float tc = LstmMath.Tanh(cd[cOff + k + j]);
+                float tc = ActivationMath.Tanh(cd[cOff + k + j]);
                 float dao = dhv * tc * o * (1f - o);
                 float dc = dhv * o * (1f - tc * tc);
                 if (dnd is not null) dc += dnd[dnOff + k + j];
@@ -187,8 +187,4 @@ public sealed partial class CpuBackend
                     Vector512.Create(y.Slice(j, 16))).CopyTo(y.Slice(j, 16));
         for (; j < y.Length; j++) y[j] += a[j] * b[j];
     }
-
-    private static Vector512<float> LstmSigmoid512(Vector512<float> x) => CpuSimd.GateSigmoid512(x);
-
-    private static Vector512<float> LstmTanh512(Vector512<float> x) => CpuSimd.Tanh512(x);
 }

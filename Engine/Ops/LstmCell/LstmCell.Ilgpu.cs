@@ -19,7 +19,7 @@ public sealed partial class IlgpuBackend
     protected override void LstmCellForwardCore(int b, int hidden, Tensor gates, Tensor cPrev, Tensor? peephole,
         Tensor h, Tensor c, Tensor act)
     {
-        lstmForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        lstmForward ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, LstmCellArgs>(LstmForwardKernel);
         lstmForward(b * hidden, gates.View, cPrev.View, (peephole ?? cPrev).View, h.View, c.View, act.View,
             new LstmCellArgs(b, hidden, peephole is null ? 0 : 1, 0, 0));
@@ -28,7 +28,7 @@ public sealed partial class IlgpuBackend
     protected override void LstmCellBackwardCore(int b, int hidden, Tensor act, Tensor cPrev, Tensor c, Tensor? peephole,
         Tensor dh, Tensor? dhExtra, Tensor? dcNext, Tensor dGates, Tensor dcPrev, Tensor? dPeephole)
     {
-        lstmBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, LstmBackwardViews, ArrayView<float>, ArrayView<float>,
+        lstmBackward ??= LoadAutoKernel<Index1D, LstmBackwardViews, ArrayView<float>, ArrayView<float>,
             LstmCellArgs>(LstmBackwardKernel);
         var args = new LstmCellArgs(b, hidden, peephole is null ? 0 : 1, dhExtra is null ? 0 : 1, dcNext is null ? 0 : 1);
         var views = new LstmBackwardViews(act.View, cPrev.View, c.View, (peephole ?? c).View, dh.View, (dhExtra ?? dh).View,
@@ -36,7 +36,7 @@ public sealed partial class IlgpuBackend
         lstmBackward(b * hidden, views, dGates.View, dcPrev.View, args);
         if (dPeephole is not null)
         {
-            lstmPeepholeGrad ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+            lstmPeepholeGrad ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>,
                 ArrayView<float>, ArrayView<float>, LstmCellArgs>(LstmPeepholeGradKernel);
             lstmPeepholeGrad(hidden, dGates.View, cPrev.View, c.View, dPeephole.View, args);
         }
@@ -51,13 +51,13 @@ public sealed partial class IlgpuBackend
         float cp = cPrev[k];
         float ai = gates[g0], af = gates[g0 + p.H], ag = gates[g0 + 2 * p.H], ao = gates[g0 + 3 * p.H];
         if (p.HasPeephole != 0) { ai += peep[j] * cp; af += peep[p.H + j] * cp; }
-        float i = LstmMath.Sigmoid(ai), f = LstmMath.Sigmoid(af), g = LstmMath.Tanh(ag);
+        float i = ActivationMath.Sigmoid(ai), f = ActivationMath.Sigmoid(af), g = ActivationMath.Tanh(ag);
         float cn = f * cp + i * g;
         if (p.HasPeephole != 0) ao += peep[2 * p.H + j] * cn;
-        float o = LstmMath.Sigmoid(ao);
+        float o = ActivationMath.Sigmoid(ao);
         act[g0] = i; act[g0 + p.H] = f; act[g0 + 2 * p.H] = g; act[g0 + 3 * p.H] = o;
         c[k] = cn;
-        h[k] = o * LstmMath.Tanh(cn);
+        h[k] = o * ActivationMath.Tanh(cn);
     }
 
     private static void LstmBackwardKernel(Index1D index, LstmBackwardViews v, ArrayView<float> dGates, ArrayView<float> dcPrev,
@@ -69,7 +69,7 @@ public sealed partial class IlgpuBackend
         float i = v.Act[g0], f = v.Act[g0 + p.H], g = v.Act[g0 + 2 * p.H], o = v.Act[g0 + 3 * p.H];
         float dhv = v.Dh[k];
         if (p.HasDhExtra != 0) dhv += v.DhExtra[k];
-        float tc = LstmMath.Tanh(v.C[k]);
+        float tc = ActivationMath.Tanh(v.C[k]);
         float dao = dhv * tc * o * (1f - o);
         float dc = dhv * o * (1f - tc * tc);
         if (p.HasDcNext != 0) dc += v.DcNext[k];

@@ -15,11 +15,11 @@ public static partial class Reference
         {
             int g0 = r * 4 * hidden + j, k = r * hidden + j;
             double cp = cPrev[k];
-            double i = LstmSigmoid(gates[g0] + (peep ? peephole[j] * cp : 0));
-            double f = LstmSigmoid(gates[g0 + hidden] + (peep ? peephole[hidden + j] * cp : 0));
+            double i = Sigmoid(gates[g0] + (peep ? peephole[j] * cp : 0));
+            double f = Sigmoid(gates[g0 + hidden] + (peep ? peephole[hidden + j] * cp : 0));
             double g = Math.Tanh(gates[g0 + 2 * hidden]);
             double cn = f * cp + i * g;
-            double o = LstmSigmoid(gates[g0 + 3 * hidden] + (peep ? peephole[2 * hidden + j] * cn : 0));
+            double o = Sigmoid(gates[g0 + 3 * hidden] + (peep ? peephole[2 * hidden + j] * cn : 0));
             act[g0] = i; act[g0 + hidden] = f; act[g0 + 2 * hidden] = g; act[g0 + 3 * hidden] = o;
             c[k] = cn;
             h[k] = o * Math.Tanh(cn);
@@ -57,6 +57,4 @@ public static partial class Reference
             }
         }
     }
-
-    private static double LstmSigmoid(double x) => 1 / (1 + Math.Exp(-x));
 }

@@ -75,12 +75,3 @@ public abstract partial class Backend
     protected abstract void LstmCellBackwardCore(int b, int hidden, Tensor act, Tensor cPrev, Tensor c, Tensor? peephole,
         Tensor dh, Tensor? dhExtra, Tensor? dcNext, Tensor dGates, Tensor dcPrev, Tensor? dPeephole);
 }
-
-/// <summary>Sigmoid and tanh from exp only, shared by the cpu path and the kernels (MathF.Tanh is approximate on PTX).</summary>
-internal static class LstmMath
-{
-    public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
-
-    // Saturates cleanly: exp overflow gives 1, underflow gives -1. Absolute error near 0 is about 1e-7.
-    public static float Tanh(float x) => 1f - 2f / (MathF.Exp(2f * x) + 1f);
-}

@@ -13,20 +13,20 @@ public sealed partial class IlgpuBackend
 
     protected override void AdamUpdateCore(Tensor value, Tensor grad, Tensor m, Tensor v, AdamCoefficients c)
     {
-        adamKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        adamKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             AdamCoefficients>(AdamKernel);
         adamKernel(value.Length, value.View, grad.View, m.View, v.View, c);
     }
 
     protected override void RmsPropUpdateCore(Tensor value, Tensor grad, Tensor v, RmsPropCoefficients c)
     {
-        rmsPropKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, RmsPropCoefficients>(RmsPropKernel);
+        rmsPropKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, RmsPropCoefficients>(RmsPropKernel);
         rmsPropKernel(value.Length, value.View, grad.View, v.View, c);
     }
 
     protected override void SgdUpdateCore(Tensor value, Tensor grad, Tensor buffer, SgdCoefficients c)
     {
-        sgdKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdCoefficients>(SgdKernel);
+        sgdKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdCoefficients>(SgdKernel);
         sgdKernel(value.Length, value.View, grad.View, buffer.View, c);
     }
 

@@ -16,13 +16,13 @@ public sealed partial class IlgpuBackend
 
     protected override void ReduceRowsCore(ReductionKind kind, int rows, int cols, Tensor x, Tensor y)
     {
-        reduceRowsKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ReduceArgs>(ReduceRowsKernel);
+        reduceRowsKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ReduceArgs>(ReduceRowsKernel);
         reduceRowsKernel(rows, x.View, y.View, new ReduceArgs(cols, (int)kind));
     }
 
     protected override void ReduceRowsBackwardCore(ReductionKind kind, int rows, int cols, Tensor x, Tensor y, Tensor dy, Tensor dx)
     {
-        reduceRowsBackwardKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        reduceRowsBackwardKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ReduceArgs>(ReduceRowsBackwardKernel);
         reduceRowsBackwardKernel(x.Length, x.View, y.View, dy.View, dx.View, new ReduceArgs(cols, (int)kind));
     }

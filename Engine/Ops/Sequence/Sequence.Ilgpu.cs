@@ -11,19 +11,19 @@ public sealed partial class IlgpuBackend
 
     protected override void ReverseTimeCore(int t, int inner, Tensor x, Tensor y)
     {
-        reverseTime ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ReverseTimeKernel);
+        reverseTime ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ReverseTimeKernel);
         reverseTime(t * inner, x.View, y.View, t, inner);
     }
 
     protected override void RepeatVectorCore(int t, int inner, Tensor x, Tensor y)
     {
-        repeatVector ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(RepeatVectorKernel);
+        repeatVector ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(RepeatVectorKernel);
         repeatVector(t * inner, x.View, y.View, t, inner);
     }
 
     protected override void SumOverTimeCore(int t, int inner, Tensor dy, Tensor dx)
     {
-        sumOverTime ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(SumOverTimeKernel);
+        sumOverTime ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(SumOverTimeKernel);
         sumOverTime(inner, dy.View, dx.View, t, inner);
     }
 
@@ -31,12 +31,12 @@ public sealed partial class IlgpuBackend
     {
         if (split)
         {
-            splitFeatures ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(SplitFeaturesKernel);
+            splitFeatures ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(SplitFeaturesKernel);
             splitFeatures(n * (fa + fb), a.View, b.View, y.View, fa, fb);
         }
         else
         {
-            concatFeatures ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(ConcatFeaturesKernel);
+            concatFeatures ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(ConcatFeaturesKernel);
             concatFeatures(n * (fa + fb), a.View, b.View, y.View, fa, fb);
         }
     }

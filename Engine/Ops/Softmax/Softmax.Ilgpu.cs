@@ -13,13 +13,13 @@ public sealed partial class IlgpuBackend
 
     protected override void SoftmaxCore(int rows, int cols, Tensor x, Tensor y)
     {
-        softmaxKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(SoftmaxKernel);
+        softmaxKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(SoftmaxKernel);
         softmaxKernel(rows, x.View, y.View, cols);
     }
 
     protected override void SoftmaxBackwardCore(int rows, int cols, Tensor y, Tensor dy, Tensor dx)
     {
-        softmaxBackwardKernel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(SoftmaxBackwardKernel);
+        softmaxBackwardKernel ??= LoadAutoKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(SoftmaxBackwardKernel);
         softmaxBackwardKernel(rows, y.View, dy.View, dx.View, cols);
     }
 

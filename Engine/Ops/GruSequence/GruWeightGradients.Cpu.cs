@@ -10,7 +10,7 @@ public sealed partial class CpuBackend
     /// panels and only the F rows are padded, to the micro-tile height (8) instead of the panel width (32): at F = 51 the
     /// direct dgx^T x computes 64 columns for 51. dgx [N, 3H], x [N, F], dW_ih [3H, F].
     /// </summary>
-    internal void GruInputWeightGradient(Tensor dgx, Tensor x, Tensor dWih, Tensor dwT)
+    private void GruInputWeightGradient(Tensor dgx, Tensor x, Tensor dWih, Tensor dwT)
     {
         int g = dgx.Cols, f = x.Cols;
         if (dwT.Rows != f || dwT.Cols != g || dWih.Length != g * f)

@@ -15,6 +15,23 @@ namespace RnnEngine.Engine;
 /// </summary>
 public sealed partial class CpuBackend
 {
+    protected override void LstmSequenceForwardCore(int t, int b, int f, int h, Tensor x, RecurrentLayer w, Tensor gates, Tensor hs, Tensor cs) =>
+        LstmForwardSweep(t, b, f, h, x, w.Wih, w.Whh, w.Bih, w.Bhh, w.Peephole, gates, hs, cs);
+
+    protected override void LstmSequenceBackwardCore(int t, int b, int f, int h, Tensor x, RecurrentLayer w, Tensor gates, Tensor hs,
+        Tensor cs, Tensor dy, Tensor? dhN, Tensor? dcN, Tensor dGates, Tensor? dx, Tensor? dh0, Tensor? dc0, RecurrentLayer dw)
+    {
+        int n = t * b, g = 4 * h;
+        LstmBackwardSweep(t, b, f, h, gates, cs, w.Peephole, dy, dhN, dcN, w.Wih, w.Whh, dGates, dx, Scratch(0, b, h), Scratch(1, b, h),
+            dh0, dc0, dw.Peephole);
+        // dx may be dy itself: the sweep has read every step of dy before the weight gradients, which read x and dGates only.
+        Tensor biasGrad = Scratch(2, 1, g);
+        LstmWeightGradients(dGates, x, View(hs, 0, n, h), dw.Wih, dw.Whh, biasGrad, Scratch(3, n, f + h + 1), Scratch(4, f + h + 1, g));
+        // b_ih and b_hh get the same gradient (the column sums of dGates).
+        Add(dw.Bih, biasGrad, dw.Bih);
+        Add(dw.Bhh, biasGrad, dw.Bhh);
+    }
+
     private readonly object sweepLock = new();
     private LstmForwardSweepJob? lstmForwardJob;
     private LstmBackwardSweepJob? lstmBackwardJob;
@@ -81,7 +98,7 @@ public sealed partial class CpuBackend
     /// concatenation: a_t = [x_t | h_{t-1}] [W_ih | W_hh]^T (K = F + H, the stacked weights packed once per sweep),
     /// then the fused cell adds b_ih + b_hh. The input projection needs no pass of its own over the gate buffer.
     /// </summary>
-    internal unsafe void LstmForwardSweep(int t, int b, int features, int hidden, Tensor x, Tensor wih, Tensor whh,
+    private unsafe void LstmForwardSweep(int t, int b, int features, int hidden, Tensor x, Tensor wih, Tensor whh,
         Tensor biasIh, Tensor biasHh, Tensor? peephole, Tensor gates, Tensor hs, Tensor cs)
     {
         lock (sweepLock)
@@ -131,7 +148,7 @@ public sealed partial class CpuBackend
     /// when given, and accumulates dPeephole; dhRec, dcCarry [B, H] are scratch carried between steps. Each row tile's
     /// dGates is packed once for both of its GEMMs (dGates W_hh and dGates W_ih).
     /// </summary>
-    internal unsafe void LstmBackwardSweep(int t, int b, int features, int hidden, Tensor act, Tensor cs, Tensor? peephole, Tensor dh,
+    private unsafe void LstmBackwardSweep(int t, int b, int features, int hidden, Tensor act, Tensor cs, Tensor? peephole, Tensor dh,
         Tensor? dhN, Tensor? dcN, Tensor wih, Tensor whh, Tensor dGates, Tensor? dx, Tensor dhRec, Tensor dcCarry, Tensor? dh0,
         Tensor? dc0, Tensor? dPeephole)
     {
@@ -316,7 +333,7 @@ public sealed partial class CpuBackend
     /// contiguous rows) and each packed [x | h | 1] panel serves all 4H columns. dW_ih, dW_hh are accumulated (+=);
     /// <paramref name="biasGrad"/> [4H] is overwritten; <paramref name="dwT"/> [F + H + 1, 4H] is scratch.
     /// </summary>
-    internal void LstmWeightGradients(Tensor dGates, Tensor input, Tensor prevStates, Tensor dWih, Tensor dWhh, Tensor biasGrad,
+    private void LstmWeightGradients(Tensor dGates, Tensor input, Tensor prevStates, Tensor dWih, Tensor dWhh, Tensor biasGrad,
         Tensor xh1, Tensor dwT)
     {
         int n = dGates.Rows, g = dGates.Cols, f = input.Cols, h = prevStates.Cols, w = f + h + 1;

@@ -5,7 +5,7 @@ using RnnEngine.Engine.Tensors;
 namespace RnnEngine.Engine;
 
 /// <summary>
-/// The whole recurrence of one GRU layer on the cpu as one parallel job per sweep, as LstmSweep.Cpu.cs does for the LSTM:
+/// The whole recurrence of one GRU layer on the cpu as one parallel job per sweep, as LstmSequence.Cpu.cs does for the LSTM:
 /// each part takes a block of batch rows (whole GEMM micro-tiles) and walks all T steps on its own, with the weights
 /// packed once per sweep into micro-kernel panels. No step synchronises with another part, and every element goes
 /// through the same kernel, k order and cell arithmetic whatever the split, so results do not depend on the thread count.
@@ -18,6 +18,24 @@ namespace RnnEngine.Engine;
 /// </summary>
 public sealed partial class CpuBackend
 {
+    protected override void GruSequenceForwardCore(int t, int b, int f, int h, Tensor x, RecurrentLayer w, Tensor gates, Tensor hs) =>
+        GruForwardSweep(t, b, f, h, x, w.Wih, w.Whh, w.Bih, w.Bhh, gates, hs);
+
+    protected override void GruSequenceBackwardCore(int t, int b, int f, int h, Tensor x, RecurrentLayer w, Tensor gates, Tensor hs,
+        Tensor dy, Tensor? dhN, Tensor dgx, Tensor dgh, Tensor? dx, Tensor? dh0, RecurrentLayer dw)
+    {
+        int n = t * b;
+        Tensor dh = Scratch(0, b, h);
+        if (dhN is null) Fill(dh, 0f);
+        else Copy(dhN, dh);
+        GruBackwardSweep(t, b, f, h, dy, dh, hs, gates, w.Wih, w.Whh, dgx, dgh, dx, needDh0: dh0 is not null);
+        GruInputWeightGradient(dgx, x, dw.Wih, Scratch(5, f, 3 * h));
+        Gemm(true, false, 1f, dgh, View(hs, 0, n, h), 1f, dw.Whh);
+        ColumnSum(dgx, dw.Bih, accumulate: true);
+        ColumnSum(dgh, dw.Bhh, accumulate: true);
+        if (dh0 is not null) Copy(dh, dh0);
+    }
+
     private GruForwardSweepJob? gruForwardJob;
     private GruBackwardSweepJob? gruBackwardJob;
 
@@ -25,7 +43,7 @@ public sealed partial class CpuBackend
     /// Forward recurrence of one layer. x [T*B, F] is the layer's input; gates [T*B, 4H] gets r, z, n, rec
     /// (rec = W_hn h_{t-1} + b_hn, as GruCellForward saves it); hs [(T+1)*B, H] holds h0 in its first B rows and gets h_t.
     /// </summary>
-    internal unsafe void GruForwardSweep(int t, int b, int features, int hidden, Tensor x, Tensor wih, Tensor whh,
+    private unsafe void GruForwardSweep(int t, int b, int features, int hidden, Tensor x, Tensor wih, Tensor whh,
         Tensor biasIh, Tensor biasHh, Tensor gates, Tensor hs)
     {
         lock (sweepLock)
@@ -62,7 +80,7 @@ public sealed partial class CpuBackend
     /// [T*B, 3H] (the gradients of the input-side and recurrent-side pre-activations, as GruCellBackward) and dx [T*B, F]
     /// = dgx W_ih when given. Per step and tile: the cell backward (dh = z * (dy + dh)), then dh += dgh W_hh and dx.
     /// </summary>
-    internal unsafe void GruBackwardSweep(int t, int b, int features, int hidden, Tensor dy, Tensor dh, Tensor hs, Tensor gates,
+    private unsafe void GruBackwardSweep(int t, int b, int features, int hidden, Tensor dy, Tensor dh, Tensor hs, Tensor gates,
         Tensor wih, Tensor whh, Tensor dgx, Tensor dgh, Tensor? dx, bool needDh0)
     {
         lock (sweepLock)
@@ -245,8 +263,8 @@ public sealed partial class CpuBackend
             }
         for (; j < h; j++)
         {
-            float r = GruSigmoid(g[j] + bias[j]);
-            float z = GruSigmoid(g[h + j] + bias[h + j]);
+            float r = ActivationMath.Sigmoid(g[j] + bias[j]);
+            float z = ActivationMath.Sigmoid(g[h + j] + bias[h + j]);
             float rec = g[3 * h + j] + bias[3 * h + j];
             float n = MathF.Tanh(g[2 * h + j] + bias[2 * h + j] + r * rec);
             if (keepGates) { g[j] = r; g[h + j] = z; g[2 * h + j] = n; g[3 * h + j] = rec; }
