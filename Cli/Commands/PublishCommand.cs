@@ -52,7 +52,6 @@ public static class PublishCommand
         IDatabase db = connection.GetDatabase();
         var clock = Stopwatch.StartNew();
         int chunk = rate > 0 ? (int)Math.Clamp(rate / 20, 1, 500) : 500;
-        var fields = new NameValueEntry[2 + rows.Features];
         for (int start = 0; start < rows.Length; start += chunk)
         {
             if (rate > 0)
@@ -66,6 +65,8 @@ public static class PublishCommand
             var batch = db.CreateBatch();
             for (int t = start; t < end; t++)
             {
+                // an array per message: the batch holds each message's fields until it is sent
+                var fields = new NameValueEntry[2 + rows.Features];
                 fields[0] = new NameValueEntry("sensor", sensor);
                 fields[1] = new NameValueEntry("index", startIndex + (long)t);
                 ReadOnlySpan<float> row = rows.Row(t);

@@ -213,12 +213,9 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         }
         var r = db.StreamAutoClaim(options.Input, options.Group, options.Consumer, options.ClaimIdleMs, claimCursor, options.Batch);
         claimCursor = r.NextStartId;
-        var fresh = new List<StreamEntry>(r.ClaimedEntries.Length);
-        foreach (var e in r.ClaimedEntries)
-            if (!e.IsNull && !held.ContainsKey(e.Id)) fresh.Add(e);
-        if (fresh.Count > 0) log.WriteLine($"serve: took over {fresh.Count} message(s) idle for more than {options.ClaimIdleMs} ms at other consumers");
-        Accept(fresh, handedOver: false);
-        return fresh.Count;
+        int taken = Accept(r.ClaimedEntries, handedOver: false);
+        if (taken > 0) log.WriteLine($"serve: took over {taken} message(s) idle for more than {options.ClaimIdleMs} ms at other consumers");
+        return taken;
     }
 
     /// <summary>
@@ -233,11 +230,9 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         if (pending.Length == 0) return 0;
         var ids = new RedisValue[pending.Length];
         for (int i = 0; i < ids.Length; i++) ids[i] = (RedisValue)((RedisResult[])pending[i]!)[0];
-        var again = new List<StreamEntry>(db.StreamClaim(options.Input, options.Group, options.Consumer, 0, ids));
-        again.RemoveAll(e => e.IsNull || held.ContainsKey(e.Id));
-        if (again.Count > 0) log.WriteLine($"serve: {again.Count} handed-over message(s) still unanswered after {options.ClaimIdleMs} ms: routed again");
-        Accept(again, handedOver: false);
-        return again.Count;
+        int again = Accept(db.StreamClaim(options.Input, options.Group, options.Consumer, 0, ids), handedOver: false);
+        if (again > 0) log.WriteLine($"serve: {again} handed-over message(s) still unanswered after {options.ClaimIdleMs} ms: routed again");
+        return again;
     }
 
     /// <summary>Resets the idle time of messages waiting here for a while, so that live workers do not take them from each other.</summary>
@@ -258,13 +253,14 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     /// Queues the rows of new messages of this worker's sensors and hands the others to their owners (a row handed over
     /// once stays where it is); bad messages without a place in a sensor's sequence are answered at once.
     /// </summary>
-    private void Accept(IReadOnlyList<StreamEntry> entries, bool handedOver)
+    /// <returns>how many of the entries were new here (not deleted, not already queued)</returns>
+    private int Accept(IReadOnlyList<StreamEntry> entries, bool handedOver)
     {
-        if (entries.Count == 0) return;
         var messages = new List<RowMessage>(entries.Count);
         foreach (var entry in entries)
             if (!entry.IsNull && !held.ContainsKey(entry.Id)) messages.Add(RowMessage.Read(entry, models));
         Accept(messages, handedOver);
+        return messages.Count;
     }
 
     private void Accept(List<RowMessage> messages, bool handedOver)

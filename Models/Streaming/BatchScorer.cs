@@ -18,9 +18,6 @@ public sealed class BatchScorer(AnomalyDetector detector)
     private readonly float[] spanRows = new float[detector.Config.Span * detector.Config.Features];
     private int[] slot = [];                      // window of row i in inputs, -1 for a row without a score
 
-    public AnomalyDetector Detector => detector;
-    public int Features => features;
-
     /// <summary>
     /// Scores rows [N, F] (raw; scaled in place). Row i belongs to the stream <paramref name="states"/>[i] and must be that
     /// stream's next row: several rows of one stream appear in their stream order. Writes the smoothed score (NaN for a
