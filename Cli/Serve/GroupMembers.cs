@@ -26,13 +26,16 @@ public sealed class GroupMembers(string key, string me, int livenessMs)
     public string Me => me;
     public IReadOnlyList<string> Live => live;
 
-    public void Heartbeat(IDatabase db)
+    /// <summary>Stamps this worker and reads who is alive; true when that changed (sensors may have moved).</summary>
+    public bool Heartbeat(IDatabase db)
     {
         var result = (string[])db.ScriptEvaluate(HeartbeatLua, [key], [me, livenessMs])!;
         Array.Sort(result, StringComparer.Ordinal);
-        if (result.AsSpan().SequenceEqual(live)) return;
-        live = result.Length == 0 ? [me] : result;   // sorted, as IsLive's binary search needs
+        if (result.Length == 0) result = [me];
+        if (result.AsSpan().SequenceEqual(live)) return false;
+        live = result;   // sorted, as IsLive's binary search needs
         owners.Clear();
+        return true;
     }
 
     /// <summary>Leaves the set on a clean stop, so nobody hands rows to a worker that is gone.</summary>

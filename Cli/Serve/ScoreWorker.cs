@@ -43,6 +43,8 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     private Task? handing;                                                  // the last hand-over
     private readonly List<(Task<long[]> Status, List<SensorRun> Runs)> inFlight = [];   // the last round's commits
     private bool rereadOwn = true;    // at the start, and after a failed round
+    private bool movedAway;           // the live workers changed, or a run of a sensor owned elsewhere came back
+    private readonly List<RowMessage> strays = [];   // rows of such runs
     private long lastClaimMs, lastTouchMs, lastHeartbeatMs = long.MinValue / 2;
 
     public long Scored { get; private set; }
@@ -93,11 +95,13 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             Accept(OwnPending(), handedOver: false);
             rereadOwn = false;
         }
-        if (clock.ElapsedMilliseconds - lastHeartbeatMs >= Math.Max(50, options.ClaimIdleMs / 5))
+        // often enough that a worker that joins gets its share within a few rounds, not after a second of work done twice
+        if (clock.ElapsedMilliseconds - lastHeartbeatMs >= Math.Max(50, options.ClaimIdleMs / 20))
         {
             lastHeartbeatMs = clock.ElapsedMilliseconds;
-            members.Heartbeat(db);
+            movedAway |= members.Heartbeat(db);
         }
+        if (movedAway) HandOverMoved();
         // while the stream is busy, the next round's reads were sent with this round's: Redis gathers them while this
         // worker scores
         var handedAhead = pickAhead ?? PickUp();
@@ -305,6 +309,41 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
         held[m.Id] = clock.ElapsedMilliseconds;
     }
 
+    /// <summary>
+    /// After the live workers changed: the rows queued here of sensors that now belong to another worker go to it (their
+    /// messages stay pending here until its commit, as any hand-over's), and their cached states are forgotten. Without
+    /// this, a sensor's rows read before and after the change sit at two workers, each waiting on the other's state.
+    /// </summary>
+    private void HandOverMoved()
+    {
+        movedAway = false;
+        var handoff = new Handoff(options);
+        foreach (var m in strays)
+        {
+            handoff.Add(members.Owner(m.Sensor), m);
+            held.Remove(m.Id);
+        }
+        strays.Clear();
+        var gone = new List<string>();
+        int queued = 0;
+        foreach (var s in sensors.Values)
+        {
+            string owner = members.Owner(s.Name);
+            if (owner == options.Consumer) continue;
+            foreach (var m in s.Queue.Values)
+            {
+                handoff.Add(owner, m);
+                held.Remove(m.Id);
+            }
+            queued += s.Queue.Count;
+            gone.Add(s.Name);
+        }
+        foreach (string name in gone) sensors.Remove(name);
+        if (queued > 0) log.WriteLine($"serve: the live workers changed ({members.Live.Count} now): {queued} queued row(s) handed to their sensors' new owners");
+        handing?.GetAwaiter().GetResult();
+        handing = handoff.SendAsync(db);
+    }
+
     private Sensor SensorOf(RowMessage m)
     {
         if (!sensors.TryGetValue(m.Sensor, out Sensor? s) || s.Model != m.Model)
@@ -396,7 +435,16 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
             }
             if (status[r] == 1) continue;
             s.Next = -1;
-            if (status[r] < 0) foreach (var m in rows) s.Queue.TryAdd(m.Index, m);
+            if (status[r] >= 0) continue;
+            if (members.Owner(s.Name) == options.Consumer)
+            {
+                foreach (var m in rows) s.Queue.TryAdd(m.Index, m);
+            }
+            else
+            {
+                strays.AddRange(rows);   // the sensor has moved since the round: its new owner scores them
+                movedAway = true;
+            }
         }
     }
 

@@ -187,6 +187,26 @@ public sealed class ServeTests : IDisposable
     }
 
     [RedisFact]
+    public void RowsQueuedBeforeAWorkerJoinsGoToTheirSensorsNewOwner()
+    {
+        // rows 40..79 first: the lone worker reads them all and queues them, waiting for rows 0..39
+        Redis.Db.StreamCreateConsumerGroup("in", "g", StreamPosition.Beginning, createStream: true);
+        for (int s = 0; s < 6; s++) Publish("in", s, 40, from: 40);
+        using var a = Serve("in", "a", "--gap-timeout", "600000");
+        Assert.True(SpinWait.SpinUntil(() => Redis.Db.StreamPending("in", "g").PendingMessageCount == 240, 30_000), a.Log);
+        using (var b = Serve("in", "b", "--gap-timeout", "600000"))
+        {
+            // a hands b the queued rows of b's sensors rather than keep them and wait on b's states
+            Assert.True(SpinWait.SpinUntil(() => a.Log.Contains("handed to their sensors' new owners"), 30_000), a.Log);
+            for (int s = 0; s < 6; s++) Publish("in", s, 40);
+            WaitFor("in:out", 480, b);
+        }
+        var entries = Read("in:out");
+        Assert.Equal(480, entries.Count);
+        for (int s = 0; s < 6; s++) Assert.Equal(Score(s, 80), Lines(entries, $"s{s}"));
+    }
+
+    [RedisFact]
     public void BadMessagesAreAnsweredWithAnErrorEntryAndTheWorkerGoesOn()
     {
         var db = Redis.Db;
