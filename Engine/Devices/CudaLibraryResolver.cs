@@ -24,10 +24,17 @@ internal static class CudaLibraryResolver
         }
     }
 
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+    private static readonly string[] Candidates = ["libcuda.so", "libcuda.so.1", "nvcuda.dll"];
+
+    /// <summary>Whether the driver library that ILGPU's CUDA backend loads is on this machine at all.</summary>
+    public static bool DriverPresent() => Load(typeof(ILGPU.Context).Assembly, null) != IntPtr.Zero;
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
+        name is "cuda" or "nvcuda" ? Load(assembly, path) : IntPtr.Zero;
+
+    private static IntPtr Load(Assembly assembly, DllImportSearchPath? path)
     {
-        if (name != "cuda" && name != "nvcuda") return IntPtr.Zero;
-        foreach (var candidate in new[] { "libcuda.so", "libcuda.so.1", "nvcuda.dll" })
+        foreach (var candidate in Candidates)
             if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle)) return handle;
         return IntPtr.Zero;
     }

@@ -41,6 +41,12 @@ public sealed partial class IlgpuBackend : Backend
     public static IlgpuBackend? TryCreateCuda(out string reason)
     {
         CudaLibraryResolver.Install();
+        if (!CudaLibraryResolver.DriverPresent())
+        {
+            // no driver, no GPU: not worth an ILGPU context, whose creation costs every cpu-only command 0.1-0.2 s
+            reason = "no NVIDIA driver library (libcuda.so, libcuda.so.1 or nvcuda.dll) on this machine";
+            return null;
+        }
         Context? context = null;
         try
         {
