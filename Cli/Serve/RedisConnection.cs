@@ -22,6 +22,8 @@ public static class RedisConnection
         options.ConnectTimeout = 5000;
         options.SyncTimeout = 30_000;   // a commit of a large batch runs as one script
         options.ClientName = "rnnengine";
+        // no pub/sub here: without SUBSCRIBE the client opens one connection, not two (half the hand-shake at start-up)
+        options.CommandMap = CommandMap.Create(new HashSet<string> { "SUBSCRIBE" }, available: false);
         try
         {
             return ConnectionMultiplexer.Connect(options);
