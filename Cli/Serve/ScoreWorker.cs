@@ -364,7 +364,13 @@ public sealed class ScoreWorker(IDatabase db, SensorModels models, ServeOptions 
     {
         var ready = new List<Sensor>();
         foreach (var s in sensors.Values) if (s.Queue.Count > 0) ready.Add(s);
-        if (ready.Count == 0) return 0;
+        if (ready.Count == 0)
+        {
+            // nothing to score: take in the last commit's outcome now, not when the next rows come (a run it refused
+            // goes back to its queue, or to its sensor's new owner, and is scored again)
+            FinishCommit();
+            return 0;
+        }
         RefreshStates(ready);
 
         var batch = NewBatch();
