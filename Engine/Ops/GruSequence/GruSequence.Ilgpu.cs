@@ -25,12 +25,7 @@ public sealed partial class IlgpuBackend
             return;
         }
         var (rows, whhAt, config) = SequenceLaunch(b, h, 3 * h, 4 * h);
-        var v = new SequenceViews
-        {
-            Gx = gx.View, Gates = gates.View, Hs = hs.View, Cs = hs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
-            Peep = hs.View, Dy = hs.View, DhN = hs.View, DcN = hs.View, DGates = hs.View, DGh = hs.View, Dh0 = hs.View, Dc0 = hs.View,
-        };
-        gruSeqForward(config, v, new SequenceArgs(t, b, h, rows, 0, 0, 0, 0, 0, whhAt));
+        gruSeqForward(config, SequenceViews.Forward(gx, gates, hs, hs, w), new SequenceArgs(t, b, h, rows, 0, 0, 0, 0, 0, whhAt));
     }
 
     protected override void GruSequenceBackwardCore(int t, int b, int f, int h, Tensor x, RecurrentLayer w, Tensor gates, Tensor hs,
@@ -42,12 +37,7 @@ public sealed partial class IlgpuBackend
         else
         {
             var (rows, whhAt, config) = SequenceLaunch(b, h, 3 * h, 4 * h);
-            var v = new SequenceViews
-            {
-                Gx = gates.View, Gates = gates.View, Hs = hs.View, Cs = hs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
-                Peep = hs.View, Dy = dy.View, DhN = (dhN ?? dy).View, DcN = dy.View, DGates = dgx.View, DGh = dgh.View,
-                Dh0 = (dh0 ?? dy).View, Dc0 = dy.View,
-            };
+            var v = SequenceViews.Backward(gates, hs, hs, w, dy, dhN, null, dgx, dgh, dh0, null);
             gruSeqBackward(config, v, new SequenceArgs(t, b, h, rows, 0, dhN is null ? 0 : 1, 0, dh0 is null ? 0 : 1, 0, whhAt));
         }
         Gemm(true, false, 1f, dgx, x, 1f, dw.Wih);

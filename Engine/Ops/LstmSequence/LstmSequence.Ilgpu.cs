@@ -10,6 +10,26 @@ internal struct SequenceViews
     // Forward: Gx the input projection [T*B, G] (LSTM: the gate buffer itself), Gates [T*B, 4H], Hs, Cs [(T+1)*B, H].
     // Backward adds Dy [T*B, H], DhN, DcN, Dh0, Dc0 [B, H], DGates [T*B, 4H] (GRU: dgx) and DGh [T*B, 3H] (GRU only).
     public ArrayView<float> Gx, Gates, Hs, Cs, Whh, Bih, Bhh, Peep, Dy, DhN, DcN, DGates, DGh, Dh0, Dc0;
+
+    // A kernel parameter needs a valid view even where the kernel does not read it: the unused ones point at hs, an
+    // absent peephole at b_ih, an absent final or initial gradient at dy (the launch's Has* switches say which are real).
+
+    /// <summary>The views of a forward launch. GRU: cs = hs.</summary>
+    public static SequenceViews Forward(Tensor gx, Tensor gates, Tensor hs, Tensor cs, RecurrentLayer w) => new()
+    {
+        Gx = gx.View, Gates = gates.View, Hs = hs.View, Cs = cs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
+        Peep = (w.Peephole ?? w.Bih).View, Dy = hs.View, DhN = hs.View, DcN = hs.View, DGates = hs.View, DGh = hs.View,
+        Dh0 = hs.View, Dc0 = hs.View,
+    };
+
+    /// <summary>The views of a backward launch. GRU: cs = hs, no dcN or dc0, dGh its own buffer; LSTM: dGh = dGates.</summary>
+    public static SequenceViews Backward(Tensor gates, Tensor hs, Tensor cs, RecurrentLayer w, Tensor dy, Tensor? dhN, Tensor? dcN,
+        Tensor dGates, Tensor dGh, Tensor? dh0, Tensor? dc0) => new()
+    {
+        Gx = gates.View, Gates = gates.View, Hs = hs.View, Cs = cs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
+        Peep = (w.Peephole ?? w.Bih).View, Dy = dy.View, DhN = (dhN ?? dy).View, DcN = (dcN ?? dy).View, DGates = dGates.View,
+        DGh = dGh.View, Dh0 = (dh0 ?? dy).View, Dc0 = (dc0 ?? dy).View,
+    };
 }
 
 /// <summary>
@@ -77,13 +97,7 @@ public sealed partial class IlgpuBackend
             return;
         }
         var (rows, whhAt, config) = SequenceLaunch(b, h, 4 * h, 6 * h);
-        var v = new SequenceViews
-        {
-            Gx = gates.View, Gates = gates.View, Hs = hs.View, Cs = cs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
-            Peep = (w.Peephole ?? w.Bih).View, Dy = hs.View, DhN = hs.View, DcN = hs.View, DGates = hs.View, DGh = hs.View, Dh0 = hs.View,
-            Dc0 = hs.View,
-        };
-        lstmSeqForward(config, v, new SequenceArgs(t, b, h, rows, w.Peephole is null ? 0 : 1, 0, 0, 0, 0, whhAt));
+        lstmSeqForward(config, SequenceViews.Forward(gates, gates, hs, cs, w), new SequenceArgs(t, b, h, rows, w.Peephole is null ? 0 : 1, 0, 0, 0, 0, whhAt));
     }
 
     protected override void LstmSequenceBackwardCore(int t, int b, int f, int h, Tensor x, RecurrentLayer w, Tensor gates, Tensor hs,
@@ -110,12 +124,7 @@ public sealed partial class IlgpuBackend
     {
         lstmSeqBackward ??= LoadGroupedKernel<SequenceViews, SequenceArgs>(LstmSequenceBackwardKernel);
         var (rows, whhAt, config) = SequenceLaunch(b, h, 4 * h, 6 * h);
-        var v = new SequenceViews
-        {
-            Gx = gates.View, Gates = gates.View, Hs = hs.View, Cs = cs.View, Whh = w.Whh.View, Bih = w.Bih.View, Bhh = w.Bhh.View,
-            Peep = (w.Peephole ?? w.Bih).View, Dy = dy.View, DhN = (dhN ?? dy).View, DcN = (dcN ?? dy).View, DGates = dGates.View,
-            DGh = dGates.View, Dh0 = (dh0 ?? dy).View, Dc0 = (dc0 ?? dy).View,
-        };
+        var v = SequenceViews.Backward(gates, hs, cs, w, dy, dhN, dcN, dGates, dGates, dh0, dc0);
         var args = new SequenceArgs(t, b, h, rows, w.Peephole is null ? 0 : 1, dhN is null ? 0 : 1, dcN is null ? 0 : 1,
             dh0 is null ? 0 : 1, dc0 is null ? 0 : 1, whhAt);
         lstmSeqBackward(config, v, args);
