@@ -40,7 +40,7 @@ public sealed class RowMessage
         if (!long.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out long index))
             return Fail(entry.Id, sensor, -1, indexText, "index", $"index '{Clip(indexText)}' is not a row number (0, 1, 2, ...)");
         SensorModel? model = models.For(sensor);
-        if (model is null) return Fail(entry.Id, sensor, -1, indexText, "sensor", $"no model for sensor {Clip(sensor)}: no --model pattern matches it");
+        if (model is null) return NoModel(entry.Id, sensor, indexText);
         var values = new float[model.Features];
         var seen = new bool[model.Features];
         foreach (var nv in entry.Values)
@@ -94,7 +94,7 @@ public sealed class RowMessage
         if (!r.ReadBoolean()) return Fail(id, sensor, index, indexText, r.ReadString(), r.ReadString(), model);
         var values = new float[r.ReadInt32()];
         for (int k = 0; k < values.Length; k++) values[k] = r.ReadSingle();
-        if (model is null) return Fail(id, sensor, -1, indexText, "sensor", $"no model for sensor {Clip(sensor)}: no --model pattern matches it");
+        if (model is null) return NoModel(id, sensor, indexText);
         if (values.Length != model.Features)
             return Fail(id, sensor, index, indexText, "sensor", $"the worker that read this row scores sensor {Clip(sensor)} with {values.Length} columns, this one with {model.Features}: give every worker the same --model");
         return new RowMessage { Id = id, Sensor = sensor, Index = index, IndexText = indexText, Model = model, Values = values };
@@ -104,6 +104,10 @@ public sealed class RowMessage
 
     private static RowMessage Fail(RedisValue id, string sensor, long index, string indexText, string field, string error, SensorModel? model = null) =>
         new() { Id = id, Sensor = sensor, Index = index, IndexText = indexText, Model = model, Field = field, Error = error };
+
+    // a sensor no --model pattern matches has no place in any sequence (index -1): answered at once
+    private static RowMessage NoModel(RedisValue id, string sensor, string indexText) =>
+        Fail(id, sensor, -1, indexText, "sensor", $"no model for sensor {Clip(sensor)}: no --model pattern matches it");
 
     private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "...";
 }
