@@ -78,7 +78,7 @@ public static class CommitScript
 
         public void Error(RedisValue id, string sensor, string index, string field, string error)
         {
-            errorArgs.AddRange([id, sensor, index, field, error]);
+            Add(errorArgs, id, sensor, index, field, error);
             errorCount++;
         }
 
@@ -86,12 +86,18 @@ public static class CommitScript
         public void Run(RedisKey stateKey, string sensor, long first, long after, byte[] state, int answers)
         {
             keys.Add(stateKey);
-            runArgs.AddRange([sensor, first, after, state, answers]);
+            Add(runArgs, sensor, first, after, state, answers);
         }
 
-        public void Score(RedisValue id, long index, string score, string flag) => runArgs.AddRange([id, index, "s", score, flag]);
+        public void Score(RedisValue id, long index, string score, string flag) => Add(runArgs, id, index, "s", score, flag);
 
-        public void RunError(RedisValue id, long index, string field, string error) => runArgs.AddRange([id, index, "e", field, error]);
+        public void RunError(RedisValue id, long index, string field, string error) => Add(runArgs, id, index, "e", field, error);
+
+        // one call per answer: five Adds, not a collection expression, which would allocate its array for every row
+        private static void Add(List<RedisValue> to, RedisValue a, RedisValue b, RedisValue c, RedisValue d, RedisValue e)
+        {
+            to.Add(a); to.Add(b); to.Add(c); to.Add(d); to.Add(e);
+        }
 
         /// <summary>Runs the script; the status of each run in the order added.</summary>
         public long[] Commit(IDatabase db) => CommitAsync(db).GetAwaiter().GetResult();
